@@ -1,0 +1,61 @@
+// One build script for every bundle: the VS Code extension (node/cjs, `vscode` external),
+// the `build-diag` CLI (node/cjs) and, once it exists, the webview app (browser/iife).
+import * as esbuild from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { __BUILD_DIAG_VERSION__: JSON.stringify(pkg.version) },
+};
+
+const targets = [
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+];
+if (existsSync('src/extension/extension.ts')) {
+  targets.push({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  });
+}
+if (existsSync('webview-ui/src/main.tsx')) {
+  targets.push({
+    ...common,
+    entryPoints: ['webview-ui/src/main.tsx'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.ttf': 'file' },
+  });
+}
+
+if (watch) {
+  const ctxs = await Promise.all(targets.map((t) => esbuild.context(t)));
+  await Promise.all(ctxs.map((c) => c.watch()));
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+}

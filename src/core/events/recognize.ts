@@ -1,0 +1,191 @@
+// Recognition of events in log records and span events.
+//
+// This runs on every log record at ingest, so the common path (not an event, or an event
+// name we do not know) is a couple of property reads and one Map lookup; zod only runs for
+// known names. Telemetry is untrusted: nothing here throws on any input shape.
+import type { z } from 'zod';
+import type { AttrValue, Attributes, LogRecord, Span, SpanEvent } from '../model.js';
+import { isCollectionSchema, isUnparsed } from './fields.js';
+import { EVENT_SCHEMAS, type KnownEventName } from './schemas.js';
+import type { EventOrigin, EventPayloads, GenericEvent, KnownEvent, RecognizedEvent, RecognizedEventBase } from './types.js';
+
+const SCHEMAS = new Map<string, z.ZodType>(Object.entries(EVENT_SCHEMAS));
+
+export const KNOWN_EVENT_NAMES: readonly KnownEventName[] = Object.freeze(
+  Object.keys(EVENT_SCHEMAS) as KnownEventName[],
+);
+
+/** Per event, the list/map fields: a string left in one of them is JSON we could not parse. */
+const COLLECTION_FIELDS = new Map<string, string[]>();
+for (const [name, schema] of SCHEMAS) {
+  const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
+  if (!shape) continue;
+  COLLECTION_FIELDS.set(
+    name,
+    Object.keys(shape).filter((k) => shape[k] !== undefined && isCollectionSchema(shape[k])),
+  );
+}
+
+/** Generic names come from untrusted input; keep them short. */
+const MAX_NAME_CHARS = 256;
+const MAX_ISSUES = 20;
+
+export function isKnownEventName(name: string): name is KnownEventName {
+  return SCHEMAS.has(name);
+}
+
+function nonEmptyString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function isAttrMap(v: AttrValue | undefined): v is Attributes {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+type Decoded =
+  | { known: true; payload: Record<string, unknown>; issues: string[] }
+  | { known: false; payload: Record<string, unknown>; issues: string[] };
+
+function issueText(key: string, message: string): string {
+  return `${key.slice(0, 100)}: ${message.slice(0, 200)}`;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `string ${JSON.stringify(v.slice(0, 40))}`;
+  if (v instanceof Uint8Array) return 'bytes';
+  if (Array.isArray(v)) return 'list';
+  if (v === null || v === undefined) return String(v);
+  return typeof v === 'object' ? 'map' : `${typeof v} ${String(v).slice(0, 40)}`;
+}
+
+function withoutKeys(input: Record<string, unknown>, drop: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // "__proto__" is skipped: assigning it would set the copy's prototype.
+  for (const [k, v] of Object.entries(input)) if (!drop.has(k) && k !== '__proto__') out[k] = v;
+  return out;
+}
+
+/** Decode `input` with the schema of a known `name`. A field that fails to decode is dropped
+ * from the typed payload (its raw value stays in `attributes`) and noted in `issues`, so one
+ * odd field never hides an event; if decoding still fails the event is kept generic. */
+function decode(name: string, schema: z.ZodType, input: Record<string, unknown>): Decoded {
+  const issues: string[] = [];
+  try {
+    let r = schema.safeParse(input);
+    if (!r.success) {
+      const drop = new Set<string>();
+      for (const iss of r.error.issues) {
+        const key = iss.path[0];
+        if (key === undefined) return { known: false, payload: input, issues: [issueText('(event)', iss.message)] };
+        const k = String(key);
+        if (drop.has(k)) continue;
+        drop.add(k);
+        if (issues.length < MAX_ISSUES) issues.push(issueText(k, `unexpected ${describe(input[k])}, field dropped`));
+      }
+      r = schema.safeParse(withoutKeys(input, drop));
+      if (!r.success) return { known: false, payload: input, issues };
+    }
+    const payload = r.data as Record<string, unknown>;
+    for (const f of COLLECTION_FIELDS.get(name) ?? []) {
+      if (isUnparsed(payload[f]) && issues.length < MAX_ISSUES) {
+        issues.push(issueText(f, 'not valid JSON of the expected shape, kept as the raw string'));
+      }
+    }
+    return { known: true, payload, issues };
+  } catch (err) {
+    // A decoder bug must not lose the record.
+    return { known: false, payload: input, issues: [issueText('(event)', `decoder error: ${String(err)}`)] };
+  }
+}
+
+function build(
+  name: string,
+  input: Record<string, unknown>,
+  base: Omit<RecognizedEventBase, 'name' | 'issues' | 'eventKind'>,
+): RecognizedEvent {
+  const schema = SCHEMAS.get(name);
+  const kind = nonEmptyString(base.attributes['event.kind']);
+  const common = { ...base, ...(kind !== undefined ? { eventKind: kind } : {}) };
+  if (schema === undefined) {
+    const generic: GenericEvent = { ...common, known: false, name: name.slice(0, MAX_NAME_CHARS), payload: input };
+    return generic;
+  }
+  const d = decode(name, schema, input);
+  const issues = d.issues.length > 0 ? { issues: d.issues } : {};
+  if (!d.known) return { ...common, ...issues, known: false, name, payload: d.payload };
+  // The schema for `name` produced this payload, so the pairing is sound.
+  return { ...common, ...issues, known: true, name, payload: d.payload } as RecognizedEvent;
+}
+
+/** The event name of a log record: `eventName`, then the `event.name` attribute (the first
+ * that is a known name wins), then a string body equal to a known name. When none is known,
+ * a present `eventName`/`event.name` still makes it a (generic) event. */
+function logEventName(log: LogRecord): string | undefined {
+  const fromField = nonEmptyString(log.eventName);
+  if (fromField !== undefined && SCHEMAS.has(fromField)) return fromField;
+  const fromAttr = nonEmptyString(log.attributes?.['event.name']);
+  if (fromAttr !== undefined && SCHEMAS.has(fromAttr)) return fromAttr;
+  if (typeof log.body === 'string' && SCHEMAS.has(log.body)) return log.body;
+  return fromField ?? fromAttr;
+}
+
+/** The recognized event of a log record, or undefined when the record is not an event. */
+export function recognizeLog(log: LogRecord): RecognizedEvent | undefined {
+  const name = logEventName(log);
+  if (name === undefined) return undefined;
+  const attributes = log.attributes ?? {};
+  // A kvlist body is part of the payload too; attributes win on conflicts.
+  const input: Record<string, unknown> = isAttrMap(log.body) ? { ...log.body, ...attributes } : { ...attributes };
+  return build(name, input, {
+    timeNs: log.timeNs !== 0n ? log.timeNs : log.observedTimeNs,
+    origin: 'log' satisfies EventOrigin,
+    ...(log.traceId ? { traceId: log.traceId } : {}),
+    ...(log.spanId ? { spanId: log.spanId } : {}),
+    ...serviceNameOf(log.resource?.attributes),
+    attributes,
+  });
+}
+
+function serviceNameOf(attrs: Attributes | undefined): { serviceName?: string } {
+  const s = nonEmptyString(attrs?.['service.name']);
+  return s !== undefined ? { serviceName: s } : {};
+}
+
+function spanEventName(ev: SpanEvent): string | undefined {
+  const fromAttr = nonEmptyString(ev.attributes?.['event.name']);
+  if (SCHEMAS.has(ev.name)) return ev.name;
+  if (fromAttr !== undefined && SCHEMAS.has(fromAttr)) return fromAttr;
+  // Plain span events (exceptions, annotations) are not events unless they say they are.
+  return fromAttr;
+}
+
+/** The recognized events among `span.events`, in order, carrying the span's ids. */
+export function recognizeSpanEvents(span: Span): RecognizedEvent[] {
+  const out: RecognizedEvent[] = [];
+  const events = Array.isArray(span.events) ? span.events : [];
+  if (events.length === 0) return out;
+  const service = serviceNameOf(span.resource?.attributes);
+  for (const ev of events) {
+    const name = spanEventName(ev);
+    if (name === undefined) continue;
+    const attributes = ev.attributes ?? {};
+    out.push(
+      build(name, { ...attributes }, {
+        timeNs: ev.timeNs,
+        origin: 'spanEvent',
+        traceId: span.traceId,
+        spanId: span.spanId,
+        ...service,
+        attributes,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Narrows `e` to the known event `name` (typed payload). */
+export function isEvent<N extends KnownEventName>(e: RecognizedEvent, name: N): e is KnownEvent<N> & RecognizedEvent {
+  return e.known && e.name === name;
+}
+
+export type { EventPayloads };
