@@ -1,0 +1,168 @@
+// Reading the process table from Linux /proc: the launcher uses it to find every process of
+// a build's tree (cancellation, leftover reaping) and to sample the tree's CPU and memory.
+// Everything here is best effort: a process may vanish between readdir and read, /proc may
+// not exist (macOS, Windows) — then we return undefined / empty, never throw.
+// Field layout: proc(5), /proc/[pid]/stat and /proc/[pid]/statm.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** Process group id. */
+  pgrp: number;
+  /** Session id. */
+  session: number;
+  /** One-letter state (R, S, D, Z, T, …). Z = zombie: exited, not yet reaped. */
+  state: string;
+  /** utime + stime + cutime + cstime, in clock ticks (see sampleProcessTree). */
+  cpuTicks: number;
+  /** Start time after boot in clock ticks: with the pid, identifies a process (pid reuse). */
+  startTime: number;
+}
+
+export function procAvailable(): boolean {
+  return process.platform === 'linux' && readStatFile('/proc/self/stat') !== undefined;
+}
+
+function readStatFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses one /proc/[pid]/stat line. The command name (field 2) is in parentheses and may
+ * itself contain spaces and parentheses, so fields are counted from the LAST ')'. */
+export function parseStat(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(')');
+  const open = text.indexOf('(');
+  if (close < 0 || open < 0) return undefined;
+  const pid = Number(text.slice(0, open).trim());
+  // After ')': state(3) ppid(4) pgrp(5) session(6) tty(7) tpgid(8) flags(9) minflt(10)
+  // cminflt(11) majflt(12) cmajflt(13) utime(14) stime(15) cutime(16) cstime(17) priority(18)
+  // nice(19) num_threads(20) itrealvalue(21) starttime(22) …
+  const f = text.slice(close + 1).trim().split(/\s+/);
+  const at = (field: number): number => Number(f[field - 3]);
+  const state = f[0];
+  if (!Number.isInteger(pid) || state === undefined || f.length < 20) return undefined;
+  return {
+    pid,
+    ppid: at(4),
+    pgrp: at(5),
+    session: at(6),
+    state,
+    cpuTicks: at(14) + at(15) + at(16) + at(17),
+    startTime: at(22),
+  };
+}
+
+export function readProcStat(pid: number): ProcStat | undefined {
+  const text = readStatFile(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseStat(text);
+}
+
+/** A snapshot of every process visible in /proc (empty when /proc is unavailable). */
+export function readProcTable(): Map<number, ProcStat> {
+  const table = new Map<number, ProcStat>();
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return table;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = readProcStat(Number(name));
+    if (st) table.set(st.pid, st);
+  }
+  return table;
+}
+
+/** Pids reachable from any of `roots` by parent links in `table` (roots excluded). */
+export function descendantsIn(table: Map<number, ProcStat>, roots: Iterable<number>): number[] {
+  const children = new Map<number, number[]>();
+  for (const st of table.values()) {
+    const list = children.get(st.ppid);
+    if (list) list.push(st.pid);
+    else children.set(st.ppid, [st.pid]);
+  }
+  const seen = new Set<number>(roots);
+  const queue = [...seen];
+  const out: number[] = [];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    for (const child of children.get(pid) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** Every live descendant of rootPid (children, grandchildren, …), by ppid links. A process
+ * whose parent already exited was re-parented (to init or a subreaper) and is NOT found
+ * here: the launcher keeps its own remembered set for that (see process.ts). */
+export function listDescendants(rootPid: number): number[] {
+  return descendantsIn(readProcTable(), [rootPid]);
+}
+
+let sysconfCache: { clkTck: number; pageSize: number } | undefined;
+
+/** CLK_TCK and the page size, read once from getconf; Linux defaults (100, 4096) if that
+ * fails. Both are constant for the life of the machine. */
+function sysconf(): { clkTck: number; pageSize: number } {
+  if (sysconfCache) return sysconfCache;
+  const read = (name: string, fallback: number): number => {
+    try {
+      const v = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2000 }).trim());
+      return Number.isFinite(v) && v > 0 ? v : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  sysconfCache = { clkTck: read('CLK_TCK', 100), pageSize: read('PAGESIZE', 4096) };
+  return sysconfCache;
+}
+
+function rssPages(pid: number): number {
+  const text = readStatFile(`/proc/${pid}/statm`);
+  const resident = Number(text?.split(/\s+/)[1]);
+  return Number.isFinite(resident) ? resident : 0;
+}
+
+export interface TreeSample {
+  pids: number[];
+  /** CPU time of the live tree, including children it has already waited for (cutime,
+   * cstime): so work done by short-lived, reaped subprocesses is counted, once. */
+  cpuSeconds: number;
+  /** Sum of resident set sizes (shared pages are counted once per process). */
+  rssBytes: number;
+}
+
+/** CPU and memory of rootPid and its live descendants; undefined off Linux or when the
+ * root is gone (or a zombie). Never throws. */
+export function sampleProcessTree(rootPid: number): TreeSample | undefined {
+  try {
+    if (process.platform !== 'linux') return undefined;
+    const table = readProcTable();
+    const root = table.get(rootPid);
+    if (!root || root.state === 'Z') return undefined;
+    const pids = [rootPid, ...descendantsIn(table, [rootPid])];
+    const { clkTck, pageSize } = sysconf();
+    let ticks = 0;
+    let pages = 0;
+    for (const pid of pids) {
+      const st = table.get(pid);
+      if (st && Number.isFinite(st.cpuTicks)) ticks += st.cpuTicks;
+      pages += rssPages(pid);
+    }
+    return { pids, cpuSeconds: ticks / clkTck, rssBytes: pages * pageSize };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,124 @@
+// The `build.invocation` root span: the parent of everything the build exports (the child
+// gets its context through TRACEPARENT), recorded with the OpenTelemetry JS SDK and sent to
+// our own receiver like any other span, so it lands in the same run bundle.
+//
+// Privacy rule: only the command's base name and the number of tokens are recorded — never
+// argument values or environment values (they may hold secrets).
+// Attribute names: OTel semantic conventions, CICD (cicd.pipeline.*) and process
+// (process.*): https://opentelemetry.io/docs/specs/semconv/registry/attributes/cicd/ and
+// https://opentelemetry.io/docs/specs/semconv/registry/attributes/process/
+
+import { basename } from 'node:path';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOnSampler, BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export const ROOT_SPAN_NAME = 'build.invocation';
+export const SERVICE_NAME = 'build-diagnostics';
+
+export interface RootSpanOptions {
+  /** Receiver base URL, e.g. http://127.0.0.1:PORT. */
+  endpoint: string;
+  token: string;
+  runId: string;
+  /** The command's first token; reduced to its base name here in any case. */
+  command: string;
+  tokenCount: number;
+  serviceVersion: string;
+  cwd?: string;
+}
+
+export type RunOutcome = 'success' | 'failure' | 'cancelled';
+
+export interface RootSpanEnd {
+  outcome: RunOutcome;
+  exitCode: number | null;
+  signal: string | null;
+  reportedExitCode: number | null;
+  /** A low-cardinality error class (e.g. `ExecutionError`, `exit_code`); never a message. */
+  errorType?: string;
+}
+
+export interface RootSpanHandle {
+  traceId: string;
+  spanId: string;
+  /** W3C traceparent of the root span, sampled: what the child gets as TRACEPARENT. */
+  traceparent: string;
+  /** Records the child's pid once it is known. */
+  setPid(pid: number): void;
+  /** Sets the result attributes and status, ends the span, flushes it to the receiver and
+   * shuts the provider down. Idempotent; export failures are swallowed (the run still
+   * finalizes), the export is bounded by a 5 s timeout. */
+  end(r: RootSpanEnd): Promise<void>;
+}
+
+/** cicd.pipeline.result well-known values. */
+const RESULT: Record<RunOutcome, string> = { success: 'success', failure: 'failure', cancelled: 'cancellation' };
+
+export function startRootSpan(o: RootSpanOptions): RootSpanHandle {
+  const exporter = new OTLPTraceExporter({
+    url: `${o.endpoint.replace(/\/+$/, '')}/v1/traces`,
+    headers: { Authorization: `Bearer ${o.token}` },
+    timeoutMillis: 5000,
+    // No pooled socket left open to delay the receiver's shutdown.
+    keepAlive: false,
+  });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': SERVICE_NAME,
+      'service.version': o.serviceVersion,
+      'deployment.environment.name': process.env.BUILD_DIAGNOSTICS_ENVIRONMENT || 'local',
+    }),
+    // Explicit: the host's own OTEL_TRACES_SAMPLER must not drop our root span.
+    sampler: new AlwaysOnSampler(),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('build-diagnostics.launch', o.serviceVersion);
+  const attributes: Record<string, string | number> = {
+    'cicd.pipeline.run.id': o.runId,
+    'process.executable.name': basename(o.command),
+    'process.args_count': o.tokenCount,
+  };
+  if (o.cwd !== undefined) attributes['process.working_directory'] = o.cwd;
+  // ROOT_CONTEXT: a new trace regardless of any active context in the host.
+  const span: ApiSpan = tracer.startSpan(ROOT_SPAN_NAME, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
+  const ctx = span.spanContext();
+  let ending: Promise<void> | undefined;
+
+  return {
+    traceId: ctx.traceId,
+    spanId: ctx.spanId,
+    traceparent: `00-${ctx.traceId}-${ctx.spanId}-01`,
+    setPid(pid: number): void {
+      span.setAttribute('process.pid', pid);
+    },
+    end(r: RootSpanEnd): Promise<void> {
+      ending ??= (async () => {
+        span.setAttribute('cicd.pipeline.result', RESULT[r.outcome]);
+        if (r.exitCode !== null) span.setAttribute('process.exit.code', r.exitCode);
+        if (r.signal !== null) span.setAttribute('build.exit.signal', r.signal);
+        if (r.reportedExitCode !== null) span.setAttribute('build.reported_exit_code', r.reportedExitCode);
+        if (r.outcome === 'failure') {
+          const errorType = r.errorType || '_OTHER';
+          span.setAttribute('error.type', errorType);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+        } else if (r.outcome === 'success') {
+          span.setStatus({ code: SpanStatusCode.OK });
+        }
+        span.end();
+        try {
+          await provider.forceFlush();
+        } catch {
+          // The receiver may be gone; the run is finalized regardless.
+        }
+        try {
+          await provider.shutdown();
+        } catch {
+          // idem
+        }
+      })();
+      return ending;
+    },
+  };
+}
