@@ -1,0 +1,16 @@
+// OTLP codec: wire formats (protobuf, JSON) ⇄ canonical OTLP/JSON ⇄ the normalized model.
+// Pure: no node APIs, so the extension, the CLI and tests share it.
+export { decodeProtobuf } from './from-proto.js';
+export { decodeJson, decodeJsonValue } from './from-json.js';
+export { normalize, toAttrMap, toAttrValue } from './normalize.js';
+export { logsToOtlp, spansToOtlp, fromAttrMap, fromAttrValue } from './to-otlp.js';
+export {
+  encodeProtobuf,
+  encodeExportResponse,
+  encodeRpcStatus,
+  decodeRpcStatus,
+  decodeExportResponse,
+  RpcCode,
+} from './encode.js';
+export { OtlpDecodeError } from './types.js';
+export type * from './types.js';

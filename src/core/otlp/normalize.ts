@@ -1,0 +1,273 @@
+// Canonical OTLP/JSON → the normalized model (src/core/model.ts). The input has already
+// been validated by a decoder, so this pass only converts: decimal strings → bigint
+// nanoseconds, KeyValue lists → AttrMap, and one shared Resource/Scope object per
+// ResourceX/ScopeX so consumers may compare them by reference.
+//
+// Optional model fields are set only when the OTLP value is present and not its default
+// (e.g. droppedAttributesCount 0 → absent), mirroring the canonical form.
+import type {
+  AttrMap,
+  AttrValue,
+  LogRecord,
+  MetricPoint,
+  Resource,
+  Scope,
+  Span,
+  SpanEvent,
+  SpanLink,
+  TelemetryBatch,
+} from '../model.js';
+import { base64ToBytes, doubleValue, isAllZeroHex } from './encoding.js';
+import type {
+  OtlpAnyValue,
+  OtlpBuckets,
+  OtlpKeyValue,
+  OtlpLogRecord,
+  OtlpMetric,
+  OtlpRequest,
+  OtlpResource,
+  OtlpScope,
+  OtlpSignal,
+  OtlpSpan,
+} from './types.js';
+
+export function normalize(signal: OtlpSignal, req: OtlpRequest): TelemetryBatch {
+  const batch: TelemetryBatch = { spans: [], logs: [], metrics: [] };
+  if (signal === 'traces') {
+    for (const rs of req.resourceSpans ?? []) {
+      const resource = toResource(rs.resource, rs.schemaUrl);
+      for (const ss of rs.scopeSpans ?? []) {
+        const scope = toScope(ss.scope, ss.schemaUrl);
+        for (const s of ss.spans ?? []) batch.spans.push(toSpan(s, resource, scope));
+      }
+    }
+  } else if (signal === 'logs') {
+    for (const rl of req.resourceLogs ?? []) {
+      const resource = toResource(rl.resource, rl.schemaUrl);
+      for (const sl of rl.scopeLogs ?? []) {
+        const scope = toScope(sl.scope, sl.schemaUrl);
+        for (const l of sl.logRecords ?? []) batch.logs.push(toLog(l, resource, scope));
+      }
+    }
+  } else {
+    for (const rm of req.resourceMetrics ?? []) {
+      const resource = toResource(rm.resource, rm.schemaUrl);
+      for (const sm of rm.scopeMetrics ?? []) {
+        const scope = toScope(sm.scope, sm.schemaUrl);
+        for (const m of sm.metrics ?? []) pushMetricPoints(batch.metrics, m, resource, scope);
+      }
+    }
+  }
+  return batch;
+}
+
+/** "123" → 123n; absent → 0n. */
+function ns(s: string | undefined): bigint {
+  return s === undefined ? 0n : BigInt(s);
+}
+
+function toResource(r: OtlpResource | undefined, schemaUrl: string | undefined): Resource {
+  const out: Resource = { attributes: toAttrMap(r?.attributes) };
+  if (r?.droppedAttributesCount) out.droppedAttributesCount = r.droppedAttributesCount;
+  if (schemaUrl) out.schemaUrl = schemaUrl;
+  return out;
+}
+
+function toScope(s: OtlpScope | undefined, schemaUrl: string | undefined): Scope {
+  const out: Scope = { name: s?.name ?? '' };
+  if (s?.version) out.version = s.version;
+  if (s?.attributes?.length) out.attributes = toAttrMap(s.attributes);
+  if (s?.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
+  if (schemaUrl) out.schemaUrl = schemaUrl;
+  return out;
+}
+
+export function toAttrMap(kvs: OtlpKeyValue[] | undefined): AttrMap {
+  const out: AttrMap = {};
+  if (!kvs) return out;
+  for (const kv of kvs) setAttr(out, kv.key, toAttrValue(kv.value));
+  return out;
+}
+
+/** Assigns own properties only: a key of "__proto__" must not reach the prototype. */
+function setAttr(m: AttrMap, key: string, v: AttrValue): void {
+  if (key === '__proto__') Object.defineProperty(m, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else m[key] = v;
+}
+
+export function toAttrValue(v: OtlpAnyValue): AttrValue {
+  if ('stringValue' in v) return v.stringValue;
+  if ('boolValue' in v) return v.boolValue;
+  if ('intValue' in v) {
+    const n = Number(v.intValue);
+    return Number.isSafeInteger(n) ? n : v.intValue;
+  }
+  if ('doubleValue' in v) return doubleValue(v.doubleValue)!;
+  if ('arrayValue' in v) return v.arrayValue.values.map(toAttrValue);
+  if ('kvlistValue' in v) return toAttrMap(v.kvlistValue.values);
+  if ('bytesValue' in v) return base64ToBytes(v.bytesValue) ?? new Uint8Array(0);
+  return null;
+}
+
+/** Absent or all-zero ids mean "no id" (some SDKs send zeros for "no active span"). */
+function optionalId(id: string | undefined): string | undefined {
+  return id && !isAllZeroHex(id) ? id : undefined;
+}
+
+function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
+  const out: Span = {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    name: s.name,
+    kind: s.kind,
+    startNs: ns(s.startTimeUnixNano),
+    endNs: ns(s.endTimeUnixNano),
+    status: { code: s.status?.code ?? 0 },
+    attributes: toAttrMap(s.attributes),
+    events: s.events?.map(toSpanEvent) ?? [],
+    links: s.links?.map(toSpanLink) ?? [],
+    resource,
+    scope,
+  };
+  const parent = optionalId(s.parentSpanId);
+  if (parent) out.parentSpanId = parent;
+  if (s.traceState) out.traceState = s.traceState;
+  if (s.flags) out.flags = s.flags;
+  if (s.status?.message) out.status.message = s.status.message;
+  if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
+  if (s.droppedEventsCount) out.droppedEventsCount = s.droppedEventsCount;
+  if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;
+  return out;
+}
+
+function toSpanEvent(e: NonNullable<OtlpSpan['events']>[number]): SpanEvent {
+  const out: SpanEvent = { timeNs: ns(e.timeUnixNano), name: e.name ?? '', attributes: toAttrMap(e.attributes) };
+  if (e.droppedAttributesCount) out.droppedAttributesCount = e.droppedAttributesCount;
+  return out;
+}
+
+function toSpanLink(l: NonNullable<OtlpSpan['links']>[number]): SpanLink {
+  const out: SpanLink = { traceId: l.traceId, spanId: l.spanId, attributes: toAttrMap(l.attributes) };
+  if (l.traceState) out.traceState = l.traceState;
+  if (l.droppedAttributesCount) out.droppedAttributesCount = l.droppedAttributesCount;
+  if (l.flags) out.flags = l.flags;
+  return out;
+}
+
+function toLog(l: OtlpLogRecord, resource: Resource, scope: Scope): LogRecord {
+  const out: LogRecord = {
+    timeNs: ns(l.timeUnixNano),
+    observedTimeNs: ns(l.observedTimeUnixNano),
+    severityNumber: l.severityNumber ?? 0,
+    body: l.body ? toAttrValue(l.body) : null,
+    attributes: toAttrMap(l.attributes),
+    resource,
+    scope,
+    source: stdioSource(scope, l),
+  };
+  if (l.severityText) out.severityText = l.severityText;
+  if (l.droppedAttributesCount) out.droppedAttributesCount = l.droppedAttributesCount;
+  if (l.flags) out.flags = l.flags;
+  const traceId = optionalId(l.traceId);
+  if (traceId) out.traceId = traceId;
+  const spanId = optionalId(l.spanId);
+  if (spanId) out.spanId = spanId;
+  if (l.eventName) out.eventName = l.eventName;
+  return out;
+}
+
+/** Lines the launcher captured from the child's stdout/stderr are stored as OTLP log records
+ * under this scope; reading a bundle back must give them their source again. */
+export const STDIO_SCOPE_NAME = 'build-diagnostics.stdio';
+
+function stdioSource(scope: Scope, l: OtlpLogRecord): LogRecord['source'] {
+  if (scope.name !== STDIO_SCOPE_NAME) return 'otlp';
+  const value = l.attributes?.find((a) => a.key === 'log.iostream')?.value;
+  const stream = value && 'stringValue' in value ? value.stringValue : undefined;
+  return stream === 'stdout' || stream === 'stderr' ? stream : 'otlp';
+}
+
+const num = (s: string | undefined): number => (s === undefined ? 0 : Number(s));
+
+function pushMetricPoints(out: MetricPoint[], m: OtlpMetric, resource: Resource, scope: Scope): void {
+  const name = m.name ?? '';
+  // Fields every point of this metric shares; spread into each point below.
+  const head = (p: { attributes?: OtlpKeyValue[]; startTimeUnixNano?: string; timeUnixNano: string; flags?: number }) => {
+    const h: {
+      name: string;
+      unit?: string;
+      description?: string;
+      startNs?: bigint;
+      timeNs: bigint;
+      attributes: AttrMap;
+      flags?: number;
+      resource: Resource;
+      scope: Scope;
+    } = { name, timeNs: ns(p.timeUnixNano), attributes: toAttrMap(p.attributes), resource, scope };
+    if (m.unit) h.unit = m.unit;
+    if (m.description) h.description = m.description;
+    if (p.startTimeUnixNano) h.startNs = ns(p.startTimeUnixNano);
+    if (p.flags) h.flags = p.flags;
+    return h;
+  };
+  if (m.gauge || m.sum) {
+    const kind = m.gauge ? 'gauge' : 'sum';
+    const body = m.gauge ?? m.sum!;
+    for (const p of body.dataPoints ?? []) {
+      const value = p.asDouble !== undefined ? doubleValue(p.asDouble)! : num(p.asInt);
+      const pt: MetricPoint = { ...head(p), kind, value };
+      if (m.sum) {
+        pt.isMonotonic = m.sum.isMonotonic ?? false;
+        pt.temporality = m.sum.aggregationTemporality ?? 0;
+      }
+      if (p.exemplars?.length) pt.exemplars = p.exemplars;
+      out.push(pt);
+    }
+  } else if (m.histogram) {
+    for (const p of m.histogram.dataPoints ?? []) {
+      const pt: MetricPoint = {
+        ...head(p),
+        kind: 'histogram',
+        count: num(p.count),
+        bucketCounts: (p.bucketCounts ?? []).map(Number),
+        explicitBounds: (p.explicitBounds ?? []).map((d) => doubleValue(d)!),
+        temporality: m.histogram.aggregationTemporality ?? 0,
+      };
+      if (p.sum !== undefined) pt.sum = doubleValue(p.sum);
+      if (p.min !== undefined) pt.min = doubleValue(p.min);
+      if (p.max !== undefined) pt.max = doubleValue(p.max);
+      if (p.exemplars?.length) pt.exemplars = p.exemplars;
+      out.push(pt);
+    }
+  } else if (m.exponentialHistogram) {
+    const buckets = (b: OtlpBuckets | undefined) => ({ offset: b?.offset ?? 0, bucketCounts: (b?.bucketCounts ?? []).map(Number) });
+    for (const p of m.exponentialHistogram.dataPoints ?? []) {
+      const pt: MetricPoint = {
+        ...head(p),
+        kind: 'exponentialHistogram',
+        count: num(p.count),
+        scale: p.scale,
+        zeroCount: num(p.zeroCount),
+        zeroThreshold: doubleValue(p.zeroThreshold)!,
+        positive: buckets(p.positive),
+        negative: buckets(p.negative),
+        temporality: m.exponentialHistogram.aggregationTemporality ?? 0,
+      };
+      if (p.sum !== undefined) pt.sum = doubleValue(p.sum);
+      if (p.min !== undefined) pt.min = doubleValue(p.min);
+      if (p.max !== undefined) pt.max = doubleValue(p.max);
+      if (p.exemplars?.length) pt.exemplars = p.exemplars;
+      out.push(pt);
+    }
+  } else if (m.summary) {
+    for (const p of m.summary.dataPoints ?? []) {
+      out.push({
+        ...head(p),
+        kind: 'summary',
+        count: num(p.count),
+        sum: doubleValue(p.sum)!,
+        quantiles: (p.quantileValues ?? []).map((q) => ({ quantile: doubleValue(q.quantile)!, value: doubleValue(q.value)! })),
+      });
+    }
+  }
+}

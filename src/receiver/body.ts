@@ -1,0 +1,62 @@
+// Reads a request body with a hard size limit applied to the *decompressed* bytes, while
+// streaming: a gzip bomb is cut off after `maxBytes` of output, never inflated in full.
+import type { IncomingMessage } from 'node:http';
+import { createGunzip, type Gunzip } from 'node:zlib';
+
+export class BodyTooLarge extends Error {}
+/** The body could not be decompressed (corrupt gzip). */
+export class BadBodyEncoding extends Error {}
+/** The client went away before the body was complete. */
+export class ClientGone extends Error {}
+
+export function readBody(req: IncomingMessage, opts: { maxBytes: number; gzip: boolean }): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    let gunzip: Gunzip | undefined;
+
+    const finish = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      req.off('close', onClose);
+      if (err) {
+        // Stop inflating and forget what we have; the caller answers and drains the
+        // socket (without buffering) or it is already gone.
+        if (gunzip) {
+          req.unpipe(gunzip);
+          gunzip.destroy();
+        }
+        chunks.length = 0;
+        reject(err);
+      } else {
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+      }
+    };
+    const onData = (c: Buffer): void => {
+      if (settled) return;
+      total += c.length;
+      if (total > opts.maxBytes) {
+        finish(new BodyTooLarge(`body exceeds ${opts.maxBytes} bytes${opts.gzip ? ' after decompression' : ''}`));
+        return;
+      }
+      chunks.push(c);
+    };
+    const onClose = (): void => {
+      if (!req.complete) finish(new ClientGone('client closed the connection before the body was complete'));
+    };
+
+    req.on('close', onClose);
+    req.on('error', (e) => finish(new ClientGone(e.message)));
+    if (opts.gzip) {
+      gunzip = createGunzip();
+      gunzip.on('data', onData);
+      gunzip.on('end', () => finish(undefined));
+      gunzip.on('error', (e) => finish(new BadBodyEncoding(`invalid gzip body: ${e.message}`)));
+      req.pipe(gunzip);
+    } else {
+      req.on('data', onData);
+      req.on('end', () => finish(undefined));
+    }
+  });
+}

@@ -1,0 +1,246 @@
+// The OTLP/HTTP receiver: one per run, loopback only, per-run bearer token.
+// Spec: https://opentelemetry.io/docs/specs/otlp/#otlphttp
+//
+// Request handling, in order (the first failing check answers):
+//   404 unknown path · 405 not POST (with `Allow: POST`) · 401 bad/missing bearer token
+//   (body never read) · 415 content type other than application/x-protobuf or
+//   application/json, or a content encoding other than gzip/identity · 413 body over
+//   `maxBodyBytes` (declared, or counted while streaming after decompression) · 400 body
+//   that does not decode · 200 with an Export*ServiceResponse otherwise.
+// Error bodies are a google.rpc.Status in the request's encoding (JSON when unknown).
+//
+// Partial success: a span, log record or data point whose *ids* are wrong (wrong length,
+// all-zero span/trace id, not hex/base64 in JSON) is dropped on its own and counted in
+// `partial_success` (rejectedSpans / rejectedLogRecords / rejectedDataPoints) with the
+// first few reasons in `error_message`; everything else in the request is accepted.
+// Anything structurally wrong (bad wire format or JSON, a field of the wrong type, too
+// deep nesting) rejects the whole request with 400, since nothing in it can be trusted.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { TelemetryBatch } from '../core/model.js';
+import {
+  OtlpDecodeError,
+  RpcCode,
+  decodeJson,
+  decodeProtobuf,
+  encodeExportResponse,
+  encodeRpcStatus,
+  normalize,
+  type OtlpRequest,
+  type OtlpSignal,
+} from '../core/otlp/index.js';
+import { BadBodyEncoding, BodyTooLarge, ClientGone, readBody } from './body.js';
+
+export interface ReceiverOptions {
+  /** Per-run bearer token; requests must send `Authorization: Bearer <token>`. */
+  token: string;
+  /** Default 127.0.0.1. Must be a loopback address. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default 32 MiB, applied after gzip decompression. */
+  maxBodyBytes?: number;
+  /** Called synchronously for each accepted request. */
+  onExport: (exp: ReceivedExport) => void;
+  /** Called for every request answered with a non-200 status. */
+  onRejected?: (info: { status: number; message: string; path: string }) => void;
+}
+
+export interface ReceivedExport {
+  signal: OtlpSignal;
+  /** Canonical OTLP/JSON, without the items that were rejected. */
+  request: OtlpRequest;
+  batch: TelemetryBatch;
+  encoding: 'protobuf' | 'json';
+  /** Body size after decompression. */
+  bytes: number;
+  /** Items dropped from this request (see the header comment), 0 when none. */
+  rejectedItems: number;
+}
+
+export interface Receiver {
+  /** http://127.0.0.1:PORT — the value for OTEL_EXPORTER_OTLP_ENDPOINT. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  stats(): { accepted: number; rejected: number };
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
+/** After a 413 we keep discarding what the client still sends (so it can read our
+ * answer) for at most this long, then drop the connection. */
+const DRAIN_MS = 3000;
+const MAX_REASONS = 3;
+/** Non-fatal: invalid UTF-8 becomes U+FFFD rather than a rejected request; strips a BOM. */
+const utf8 = new TextDecoder('utf-8');
+
+type Encoding = 'protobuf' | 'json';
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly rpcCode: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) throw new Error(`receiver must bind to a loopback address, not ${host}`);
+  if (!opts.token) throw new Error('receiver needs a non-empty bearer token');
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const expectedAuth = digest(`Bearer ${opts.token}`);
+  const counts = { accepted: 0, rejected: 0 };
+
+  const reject = (req: IncomingMessage, res: ServerResponse, path: string, enc: Encoding, err: HttpError): void => {
+    counts.rejected++;
+    safeCall(() => opts.onRejected?.({ status: err.status, message: err.message, path }));
+    if (res.headersSent || res.destroyed) return;
+    const body = encodeRpcStatus(enc, err.rpcCode, err.message);
+    // When the body was not (fully) read, the connection cannot be reused: say so, discard
+    // what the client still sends without buffering it, and drop the socket after a grace.
+    const incomplete = !req.complete;
+    res.writeHead(err.status, {
+      'Content-Type': enc === 'json' ? 'application/json' : 'application/x-protobuf',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ...err.headers,
+      ...(incomplete ? { Connection: 'close' } : {}),
+    });
+    res.end(body);
+    if (incomplete) {
+      req.resume();
+      const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+      timer.unref();
+      req.socket.once('close', () => clearTimeout(timer));
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '').split('?')[0]!;
+    const enc = encodingOf(req.headers['content-type']);
+    try {
+      const signal = PATHS[path];
+      if (!signal) throw new HttpError(404, RpcCode.NOT_FOUND, `unknown path ${path.slice(0, 100)}; expected /v1/traces, /v1/logs or /v1/metrics`);
+      if (req.method !== 'POST') throw new HttpError(405, RpcCode.UNIMPLEMENTED, `method ${req.method} not allowed`, { Allow: 'POST' });
+      if (!authorized(req.headers.authorization, expectedAuth)) {
+        throw new HttpError(401, RpcCode.UNAUTHENTICATED, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
+      }
+      if (!enc) {
+        throw new HttpError(415, RpcCode.INVALID_ARGUMENT, `unsupported content type ${JSON.stringify((req.headers['content-type'] ?? '').slice(0, 100))}; use application/x-protobuf or application/json`);
+      }
+      const ce = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      if (ce !== 'gzip' && ce !== 'x-gzip' && ce !== 'identity' && ce !== '') {
+        throw new HttpError(415, RpcCode.INVALID_ARGUMENT, `unsupported content encoding ${JSON.stringify(ce.slice(0, 50))}; use gzip or none`);
+      }
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBodyBytes) {
+        throw new HttpError(413, RpcCode.RESOURCE_EXHAUSTED, `body of ${declared} bytes exceeds the limit of ${maxBodyBytes}`);
+      }
+      const body = await readBody(req, { maxBytes: maxBodyBytes, gzip: ce === 'gzip' || ce === 'x-gzip' });
+
+      const reasons: string[] = [];
+      let rejectedItems = 0;
+      const decodeOpts = {
+        onItemRejected: (m: string) => {
+          rejectedItems++;
+          if (reasons.length < MAX_REASONS) reasons.push(m);
+        },
+      };
+      const request =
+        enc === 'protobuf'
+          ? decodeProtobuf(signal, body, decodeOpts)
+          : decodeJson(signal, utf8.decode(body), decodeOpts);
+      const batch = normalize(signal, request);
+      opts.onExport({ signal, request, batch, encoding: enc, bytes: body.length, rejectedItems });
+
+      counts.accepted++;
+      const message =
+        rejectedItems > 0 ? `${reasons.join('; ')}${rejectedItems > reasons.length ? ` (and ${rejectedItems - reasons.length} more)` : ''}` : '';
+      const out = encodeExportResponse(signal, enc, rejectedItems > 0 ? { rejected: rejectedItems, message } : undefined);
+      res.writeHead(200, {
+        'Content-Type': enc === 'json' ? 'application/json' : 'application/x-protobuf',
+        'Content-Length': String(Buffer.byteLength(out)),
+      });
+      res.end(out);
+    } catch (e) {
+      reject(req, res, path, enc ?? 'json', toHttpError(e));
+    }
+  };
+
+  const server: Server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(req, res).catch(() => {
+      // handle() answers every error itself; this only guards against a bug there.
+      if (!res.headersSent) res.destroy();
+    });
+  });
+  // A malformed request line or headers: answer 400 and close rather than crash.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    stats: () => ({ ...counts }),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+function encodingOf(contentType: string | undefined): Encoding | undefined {
+  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mime === 'application/x-protobuf') return 'protobuf';
+  if (mime === 'application/json') return 'json';
+  return undefined;
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** Constant-time comparison (of digests, so lengths match); scheme case-insensitive. */
+function authorized(header: string | undefined, expected: Buffer): boolean {
+  if (!header) return false;
+  const m = /^\s*bearer\s+(.*?)\s*$/i.exec(header);
+  if (!m) return false;
+  return timingSafeEqual(digest(`Bearer ${m[1]}`), expected);
+}
+
+function toHttpError(e: unknown): HttpError {
+  if (e instanceof HttpError) return e;
+  if (e instanceof BodyTooLarge) return new HttpError(413, RpcCode.RESOURCE_EXHAUSTED, e.message);
+  if (e instanceof OtlpDecodeError || e instanceof BadBodyEncoding) return new HttpError(400, RpcCode.INVALID_ARGUMENT, e.message);
+  if (e instanceof ClientGone) return new HttpError(400, RpcCode.INVALID_ARGUMENT, e.message);
+  return new HttpError(500, RpcCode.INTERNAL, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function safeCall(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // A failing observer must not turn into a failed response.
+  }
+}
