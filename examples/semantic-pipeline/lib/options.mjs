@@ -20,6 +20,8 @@ Options:
                                   on heartbeats
   --no-readiness-events           do not emit dataset_readiness_v1
   --run-id ID                     run id (default: a fresh UUIDv7)
+  --api-key KEY                   a credential the build accepts and never emits (used by
+                                  the tests that prove no argument value is recorded)
   -h, --help                      show this help
 
 Exit status: 0 even when the build fails (the failure is reported in the
@@ -73,6 +75,8 @@ export function parseOptions(argv) {
       case '--quirks': opts.quirks = true; opts.readinessEvents = false; break;
       case '--no-readiness-events': opts.readinessEvents = false; break;
       case '--run-id': opts.runId = value(arg); break;
+      // A credential, as real builds take (e.g. a tracker API key): accepted, never emitted.
+      case '--api-key': value(arg); break;
       case '-h': case '--help': opts.help = true; break;
       // Never echo the unknown token: arguments may carry secrets.
       default: throw new UsageError('unknown option or argument (see --help)');

@@ -4,6 +4,7 @@
 import type { LogRecord } from '../model.js';
 import type { LogsSection } from '../report/schema.js';
 import type { RunStore } from '../store.js';
+import { isOwnLog } from './ownEvents.js';
 
 export type { LogsSection };
 
@@ -55,14 +56,18 @@ export function logsSection(store: RunStore): LogsSection {
   for (const name of SEVERITY_NAMES) bySeverity[name] = 0;
   const byStream: Record<string, number> = { otlp: 0, stdout: 0, stderr: 0 };
   let correlated = 0;
+  let count = 0;
   for (const log of store.logs) {
+    // Our monitor's own observations (liveness samples, stalls, dataset checks) are not the
+    // build's logs.
+    if (isOwnLog(log)) continue;
+    count++;
     const sev = logSeverity(log);
     bySeverity[sev] = (bySeverity[sev] ?? 0) + 1;
     const stream = logStream(log);
     byStream[stream] = (byStream[stream] ?? 0) + 1;
     if (log.traceId && log.spanId) correlated++;
   }
-  const count = store.logs.length;
   // Rounded so that the figure reads the same from a live store and a re-read bundle.
   const correlatedFraction = count === 0 ? 0 : Math.round((correlated / count) * 10_000) / 10_000;
   return { count, bySeverity, correlatedFraction, byStream };

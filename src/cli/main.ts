@@ -1,0 +1,110 @@
+// `build-diag`: the headless face of the product (CI, the README demo, scripts).
+import { resolve } from 'node:path';
+import { BuildSession, PreflightError, type SessionEvent } from '../launch/session.js';
+import { LaunchError } from '../launch/process.js';
+import { BundleError } from '../bundle/writer.js';
+import { BundleReadError, loadBundle } from '../bundle/reader.js';
+import { writeReports } from '../bundle/reports.js';
+import { renderMarkdown } from '../core/report/markdown.js';
+import { parseDatasetFlag, type DatasetDecl } from '../core/analysis/datasetCheck.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { USAGE, UsageError, parseCli, type RunArgs } from './args.js';
+import { summaryJson, summaryText } from './summary.js';
+import { LiveView } from './live.js';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`build-diag: ${message}\n`);
+  process.exit(code);
+}
+
+async function runCommand(a: RunArgs): Promise<number> {
+  let datasets: DatasetDecl[];
+  try {
+    datasets = a.datasets.map(parseDatasetFlag);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  // In --json mode stdout carries only the summary, so the build's stdout goes to stderr.
+  const live = new LiveView(process.stderr, { tty: Boolean(process.stderr.isTTY) && !process.env.CI });
+  const session = new BuildSession({
+    argv: a.command,
+    cwd: a.cwd,
+    outDir: a.out ? resolve(a.out) : undefined,
+    stallThresholdS: a.stallThresholdS,
+    graceS: a.graceS,
+    datasets,
+    refuseNotReady: a.requireDatasets,
+    protocol: a.protocol,
+    shell: a.shell,
+    onOutput: (stream, chunk) => live.output(stream === 'stdout' && !a.json ? process.stdout : process.stderr, chunk),
+  });
+  session.on((e: SessionEvent) => live.event(e, session.store));
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    live.note(interrupts === 1 ? 'cancelling the build (Ctrl-C again to stop waiting for telemetry)…' : 'stopping now');
+    if (interrupts === 1) void session.cancel();
+    else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const result = await session.run();
+    live.stop();
+    if (a.json) process.stdout.write(JSON.stringify(summaryJson(result.report, result.bundleDir), null, 2) + '\n');
+    else process.stderr.write(summaryText(result.report, result.bundleDir));
+    return result.exitCode;
+  } catch (e) {
+    live.stop();
+    if (e instanceof LaunchError) fail(e.message, e.code === 'ENOENT' ? 127 : 126);
+    if (e instanceof BundleError || e instanceof PreflightError) fail(e.message, 2);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function reportCommand(bundleDir: string, format: 'md' | 'json'): number {
+  const loaded = loadBundle(resolve(bundleDir));
+  for (const w of loaded.warnings) process.stderr.write(`build-diag: ${w}\n`);
+  const report = writeReports(loaded, {
+    store: loaded.store,
+    run: loaded.run,
+    workspaceRoot: loaded.run.cwd,
+    taskAttributes: loaded.run.taskAttributes,
+    partial: loaded.partial,
+    warnings: loaded.warnings,
+  });
+  if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else process.stdout.write(renderMarkdown(report));
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCli(argv);
+  switch (args.kind) {
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    case 'version':
+      process.stdout.write(`build-diag ${TOOL_VERSION}\n`);
+      return 0;
+    case 'run':
+      return runCommand(args);
+    case 'report':
+      return reportCommand(args.bundle, args.format);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Exit explicitly: a build's exporter or a stray handle must not keep the CLI alive.
+    process.exit(code);
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) fail(`${e.message}\n${USAGE}`, 2);
+    if (e instanceof BundleReadError) fail(e.message, 2);
+    fail(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 70);
+  },
+);
