@@ -289,7 +289,11 @@ export class BuildSession {
       const cur = this.monitor!.current();
       if (cur && (!last || last.id !== cur.id)) this.emit({ type: 'stall', stall: cur, state: 'start' });
       else if (cur && last && JSON.stringify(cur) !== JSON.stringify(last)) this.emit({ type: 'stall', stall: cur, state: 'update' });
-      else if (!cur && last) this.emit({ type: 'stall', stall: { ...last, endedAt: new Date().toISOString() }, state: 'end' });
+      else if (!cur && last) {
+        const now = Date.now();
+        const since = last.lastProgressAt ? Date.parse(last.lastProgressAt) : Date.parse(last.startedAt);
+        this.emit({ type: 'stall', stall: { ...last, endedAt: new Date(now).toISOString(), gapS: (now - since) / 1000 }, state: 'end' });
+      }
       last = cur;
     }, MONITOR_INTERVAL_MS);
     this.timer.unref();
