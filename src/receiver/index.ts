@@ -45,6 +45,12 @@ export interface ReceiverOptions {
   onExport: (exp: ReceivedExport) => void;
   /** Called for every request answered with a non-200 status. */
   onRejected?: (info: { status: number; message: string; path: string }) => void;
+  /** Default true. false = no bearer-token check: only for the default-port listener
+   * (src/receiver/defaultPorts.ts), where a sender cannot know our token; `admit` decides. */
+  requireToken?: boolean;
+  /** Checked after the path and method, before the token and the body: a returned
+   * HttpError answers the request (e.g. 403 for a non-loopback peer, 503 with no run). */
+  admit?: (req: IncomingMessage) => HttpError | undefined;
 }
 
 export interface ReceivedExport {
@@ -78,7 +84,8 @@ const utf8 = new TextDecoder('utf-8');
 
 type Encoding = 'protobuf' | 'json';
 
-class HttpError extends Error {
+/** A refusal with its HTTP status and the gRPC code for the google.rpc.Status body. */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly rpcCode: number,
@@ -96,7 +103,8 @@ export function isLoopbackHost(host: string): boolean {
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) throw new Error(`receiver must bind to a loopback address, not ${host}`);
-  if (!opts.token) throw new Error('receiver needs a non-empty bearer token');
+  const requireToken = opts.requireToken !== false;
+  if (requireToken && !opts.token) throw new Error('receiver needs a non-empty bearer token');
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const expectedAuth = digest(`Bearer ${opts.token}`);
   const counts = { accepted: 0, rejected: 0 };
@@ -131,7 +139,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       const signal = PATHS[path];
       if (!signal) throw new HttpError(404, RpcCode.NOT_FOUND, `unknown path ${path.slice(0, 100)}; expected /v1/traces, /v1/logs or /v1/metrics`);
       if (req.method !== 'POST') throw new HttpError(405, RpcCode.UNIMPLEMENTED, `method ${req.method} not allowed`, { Allow: 'POST' });
-      if (!authorized(req.headers.authorization, expectedAuth)) {
+      const refusal = opts.admit?.(req);
+      if (refusal) throw refusal;
+      if (requireToken && !authorized(req.headers.authorization, expectedAuth)) {
         throw new HttpError(401, RpcCode.UNAUTHENTICATED, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
       }
       if (!enc) {
