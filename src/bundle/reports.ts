@@ -1,18 +1,46 @@
 // Writing the reports of a run into its bundle. The same function serves the end of a live
 // run and `build-diag report <bundle>`, so both produce the same files.
+import { join } from 'node:path';
 import { buildReport, type ReportInput } from '../core/report/build.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import type { Report } from '../core/report/schema.js';
+import { buildSaysRows, compareBuildSays, type BuildSaysFigures } from '../core/artifacts/index.js';
+import { RunStore } from '../core/store.js';
+import type { RunInfo } from '../core/run.js';
+import { importArtifactFiles } from './artifacts.js';
 import { REPORT_JSON, REPORT_MD, writeAtomic } from './writer.js';
-import { join } from 'node:path';
 
 export interface ReportSink {
   readonly dir: string;
 }
 
-export function writeReports(sink: ReportSink, input: ReportInput): Report {
+export interface WriteReportsInput extends ReportInput {
+  /** The build's own run_diagnostics_report.json figures, when it wrote one. */
+  buildSays?: BuildSaysFigures;
+}
+
+export function composeReport(input: WriteReportsInput): Report {
   const report = buildReport(input);
+  if (input.buildSays) {
+    report.buildSays = { rows: buildSaysRows(input.buildSays, report), disagreements: compareBuildSays(input.buildSays, report) };
+  }
+  return report;
+}
+
+export function writeReports(sink: ReportSink, input: WriteReportsInput): Report {
+  const report = composeReport(input);
   writeAtomic(join(sink.dir, REPORT_JSON), JSON.stringify(report, null, 2) + '\n');
   writeAtomic(join(sink.dir, REPORT_MD), renderMarkdown(report));
   return report;
 }
+
+/** The diagnostics report and the build's own figures, re-read from the artifacts copied into
+ * a bundle (their telemetry is already in telemetry.otlp.jsonl, so it is not imported again). */
+export function bundleArtifactFigures(dir: string, run: RunInfo): Pick<WriteReportsInput, 'diagnosticsReport' | 'buildSays'> {
+  const entries = run.artifacts ?? [];
+  if (entries.length === 0) return {};
+  const files = entries.map((entry) => ({ entry, copyPath: join(dir, ...entry.path.split('/')) }));
+  const imported = importArtifactFiles(new RunStore(), files);
+  return { diagnosticsReport: imported.diagnosticsReport, buildSays: imported.buildSays };
+}
+

@@ -12,7 +12,9 @@ export const USAGE = `Usage:
       --grace SEC             wait this long after exit for late telemetry (default 2)
       --dataset NAME=PATH[:FORMAT]  declare an input dataset (repeatable; FORMAT delta|parquet|csv|dir)
       --require-datasets      refuse to launch when a declared dataset is not ready
-      --protocol P            http/protobuf (default) or http/json for the build's exporters
+      --protocol P            http/protobuf (default), http/json or grpc for the build's exporters
+      --artifacts GLOB        keep and read files the build writes (repeatable; relative to --cwd)
+      --default-ports         also accept OTLP on 127.0.0.1:4318/4317 while the build runs
       --shell                 run the command through the shell
       --json                  print the summary as JSON on stdout
   build-diag report [--format md|json] <bundle-dir>
@@ -27,7 +29,9 @@ export interface RunArgs {
   graceS: number;
   datasets: string[];
   requireDatasets: boolean;
-  protocol?: 'http/protobuf' | 'http/json';
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  artifacts: string[];
+  defaultPorts: boolean;
   shell: boolean;
   json: boolean;
   command: string[];
@@ -71,14 +75,16 @@ export function parseCli(argv: string[]): CliArgs {
       dataset: { type: 'string', multiple: true },
       'require-datasets': { type: 'boolean' },
       protocol: { type: 'string' },
+      artifacts: { type: 'string', multiple: true },
+      'default-ports': { type: 'boolean' },
       shell: { type: 'boolean' },
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected '${positionals[0]}': put the build's command after --, e.g. build-diag run -- python -m build`);
     if (command.length === 0) throw new UsageError('no command given: build-diag run [options] -- <command> [args...]');
     const protocol = values.protocol as string | undefined;
-    if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
-      throw new UsageError(`--protocol must be http/protobuf or http/json, not '${protocol}'`);
+    if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json' && protocol !== 'grpc') {
+      throw new UsageError(`--protocol must be http/protobuf, http/json or grpc, not '${protocol}'`);
     }
     return {
       kind: 'run',
@@ -89,6 +95,8 @@ export function parseCli(argv: string[]): CliArgs {
       datasets: (values.dataset as string[] | undefined) ?? [],
       requireDatasets: Boolean(values['require-datasets']),
       protocol,
+      artifacts: (values.artifacts as string[] | undefined) ?? [],
+      defaultPorts: Boolean(values['default-ports']),
       shell: Boolean(values.shell),
       json: Boolean(values.json),
       command,

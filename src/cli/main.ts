@@ -4,7 +4,7 @@ import { BuildSession, PreflightError, type SessionEvent } from '../launch/sessi
 import { LaunchError } from '../launch/process.js';
 import { BundleError } from '../bundle/writer.js';
 import { BundleReadError, loadBundle } from '../bundle/reader.js';
-import { writeReports } from '../bundle/reports.js';
+import { bundleArtifactFigures, writeReports } from '../bundle/reports.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { parseDatasetFlag, type DatasetDecl } from '../core/analysis/datasetCheck.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -36,6 +36,8 @@ async function runCommand(a: RunArgs): Promise<number> {
     refuseNotReady: a.requireDatasets,
     protocol: a.protocol,
     shell: a.shell,
+    artifactGlobs: a.artifacts,
+    defaultPorts: a.defaultPorts,
     onOutput: (stream, chunk) => live.output(stream === 'stdout' && !a.json ? process.stdout : process.stderr, chunk),
   });
   session.on((e: SessionEvent) => live.event(e, session.store));
@@ -75,6 +77,7 @@ function reportCommand(bundleDir: string, format: 'md' | 'json'): number {
     taskAttributes: loaded.run.taskAttributes,
     partial: loaded.partial,
     warnings: loaded.warnings,
+    ...bundleArtifactFigures(loaded.dir, loaded.run),
   });
   if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(renderMarkdown(report));

@@ -9,7 +9,10 @@ import { RUN_SCHEMA, cliExitCode, commandName, decideOutcome, uuidv7, type RunIn
 import { reportedResult } from '../core/analysis/outcome.js';
 import { logsToOtlp } from '../core/otlp/index.js';
 import { STDIO_SCOPE_NAME } from '../core/otlp/normalize.js';
-import { startReceiver, type Receiver } from '../receiver/index.js';
+import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
+import { endpointsFor, startGrpcReceiver } from '../receiver/grpc.js';
+import { DefaultPortListener } from '../receiver/defaultPorts.js';
+import { ArtifactCollector, importArtifactFiles } from '../bundle/artifacts.js';
 import { BundleWriter } from '../bundle/writer.js';
 import { writeReports } from '../bundle/reports.js';
 import { checkDataset, readinessEvent, type DatasetDecl } from '../core/analysis/datasetCheck.js';
@@ -37,7 +40,14 @@ export interface SessionOptions {
   userEnv?: NodeJS.ProcessEnv;
   /** Variables set explicitly for this run: they win over everything. */
   runEnv?: Record<string, string>;
-  protocol?: 'http/protobuf' | 'http/json';
+  /** What the build's exporters speak; the launcher points them at the matching receiver. */
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  /** Globs (relative to cwd) of files the build writes that we keep and read: its own
+   * telemetry dumps and diagnostics reports (docs/artifacts.md). */
+  artifactGlobs?: string[];
+  /** Also listen on the standard OTLP ports 4318/4317 while this run is active: `true` for a
+   * listener of the run's own, or a long-lived listener shared across runs (the extension). */
+  defaultPorts?: boolean | DefaultPortListener;
   shell?: boolean;
   buildName?: string;
   taskAttributes?: string[];
@@ -63,6 +73,7 @@ export class PreflightError extends Error {
 const STDIO_RESOURCE: Resource = { attributes: { 'service.name': 'build-diagnostics' } };
 const STDOUT_SCOPE: Scope = { name: STDIO_SCOPE_NAME };
 const MONITOR_INTERVAL_MS = 1000;
+const ARTIFACT_SWEEP_MS = 10_000;
 
 export interface SessionResult {
   info: RunInfo;
@@ -78,6 +89,11 @@ export class BuildSession {
   info: RunInfo;
   private bundle!: BundleWriter;
   private receiver: Receiver | undefined;
+  private grpc: { url: string; close(): Promise<void> } | undefined;
+  private defaultPorts: DefaultPortListener | undefined;
+  private ownsDefaultPorts = false;
+  private artifacts: ArtifactCollector | undefined;
+  private artifactTimer: NodeJS.Timeout | undefined;
   private root: RootSpanHandle | undefined;
   private child: SpawnedBuild | undefined;
   private monitor: StallMonitor | undefined;
@@ -153,13 +169,13 @@ export class BuildSession {
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { onError: (m) => this.warn(m) });
     const token = randomBytes(32).toString('hex');
     try {
-      this.receiver = await startReceiver({
-        token,
-        onExport: (exp) => {
-          this.bundle.appendRequest(exp.request);
-          this.store.ingest(exp.batch);
-        },
-      });
+      const sink = (exp: ReceivedExport) => {
+        this.bundle.appendRequest(exp.request);
+        this.store.ingest(exp.batch);
+      };
+      this.receiver = await startReceiver({ token, onExport: sink });
+      if (this.opts.protocol === 'grpc') this.grpc = await startGrpcReceiver({ token, onExport: sink });
+      await this.attachDefaultPorts(sink);
       this.root = startRootSpan({
         endpoint: this.receiver.url,
         token,
@@ -176,15 +192,15 @@ export class BuildSession {
         for (const d of notReady) this.warn(`dataset ${d.dataset} is not ready (${d.status}${d.reason ? `: ${d.reason}` : ''})`);
       }
       const { env, warnings } = buildChildEnv({
-        endpoint: this.receiver.url,
+        ...endpointsFor(this.opts.protocol ?? 'http/protobuf', { httpUrl: this.receiver.url, grpcUrl: this.grpc?.url }),
         token,
         traceparent: this.root.traceparent,
         runId: this.runId,
-        protocol: this.opts.protocol,
         userEnv: this.opts.userEnv ?? process.env,
         runEnv: this.opts.runEnv,
       });
       for (const w of warnings) this.warn(w);
+      this.startArtifacts(startMs);
       this.child = spawnBuild({ argv: this.opts.argv, cwd: this.info.cwd, env, shell: this.opts.shell });
     } catch (e) {
       // Nothing was launched: leave no half-made bundle or server behind.
@@ -203,6 +219,10 @@ export class BuildSession {
     this.flushStreams();
     await delay(this.opts.graceS * 1000);
     this.stopMonitor();
+    this.defaultPorts?.detach();
+    // After the grace period, so that what OTLP delivered is kept and the files' copies of
+    // the same spans are the duplicates (they lack parent ids).
+    const imported = this.finishArtifacts();
 
     const reported = reportedResult(this.store);
     const decided = decideOutcome({ exitCode: exit.code, signal: exit.signal, cancelled: this.cancelled }, reported);
@@ -231,7 +251,14 @@ export class BuildSession {
     if (this.store.truncated()) this.warn('some telemetry was dropped at the store caps; figures cover what was kept');
     this.info.warnings = [...this.warnings];
     this.bundle.writeRunInfo(this.info);
-    const report = writeReports(this.bundle, { store: this.store, run: this.info, workspaceRoot: this.info.cwd, taskAttributes: this.opts.taskAttributes });
+    const report = writeReports(this.bundle, {
+      store: this.store,
+      run: this.info,
+      workspaceRoot: this.info.cwd,
+      taskAttributes: this.opts.taskAttributes,
+      diagnosticsReport: imported?.diagnosticsReport,
+      buildSays: imported?.buildSays,
+    });
     this.bundle.close();
     this.emit({ type: 'finished', info: this.info, report });
     return { info: this.info, report, exitCode: cliExitCode(this.info), bundleDir: this.bundleDir };
@@ -305,11 +332,51 @@ export class BuildSession {
     this.monitor?.dispose();
   }
 
+  private async attachDefaultPorts(sink: (exp: ReceivedExport) => void): Promise<void> {
+    const dp = this.opts.defaultPorts;
+    if (!dp) return;
+    if (dp === true) {
+      this.defaultPorts = new DefaultPortListener({});
+      this.ownsDefaultPorts = true;
+    } else this.defaultPorts = dp;
+    const status = await this.defaultPorts.start();
+    for (const s of [status.http, status.grpc]) if (s && !s.ok) this.warn(s.message);
+    this.defaultPorts.attach(sink);
+  }
+
+  private startArtifacts(sinceMs: number): void {
+    const globs = this.opts.artifactGlobs ?? [];
+    if (globs.length === 0) return;
+    this.artifacts = new ArtifactCollector({ cwd: this.info.cwd, bundleDir: this.bundleDir, globs, sinceMs });
+    this.artifactTimer = setInterval(() => {
+      for (const m of this.artifacts!.sweep()) this.warn(m);
+    }, ARTIFACT_SWEEP_MS);
+    this.artifactTimer.unref();
+  }
+
+  private finishArtifacts(): ReturnType<typeof importArtifactFiles> | undefined {
+    if (this.artifactTimer) clearInterval(this.artifactTimer);
+    this.artifactTimer = undefined;
+    const collector = this.artifacts;
+    if (!collector) return undefined;
+    for (const m of collector.sweep()) this.warn(m);
+    const imported = importArtifactFiles(this.store, collector.files());
+    for (const request of imported.requests) this.bundle.appendRequest(request);
+    for (const w of imported.warnings) this.warn(w);
+    this.info.artifacts = collector.entries();
+    return imported;
+  }
+
   private async teardown(): Promise<void> {
     this.stopMonitor();
-    const r = this.receiver;
+    if (this.artifactTimer) clearInterval(this.artifactTimer);
+    this.defaultPorts?.detach();
+    if (this.ownsDefaultPorts) await this.defaultPorts?.close();
+    this.defaultPorts = undefined;
+    const closing = [this.receiver?.close(), this.grpc?.close()];
     this.receiver = undefined;
-    if (r) await r.close();
+    this.grpc = undefined;
+    await Promise.all(closing);
   }
 }
 

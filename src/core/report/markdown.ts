@@ -116,6 +116,17 @@ function plan(r: Report): string[] {
   return out;
 }
 
+function buildSays(r: Report): string[] {
+  const b = r.buildSays;
+  if (!b || (b.rows.length === 0 && b.disagreements.length === 0)) return [];
+  const out = ['', '## The build says / we measured', ''];
+  if (b.rows.length > 0) {
+    out.push(...table(['Figure', 'The build says', 'We measured', ''], b.rows.map((x) => [esc(x.figure), esc(x.buildSays), esc(x.weMeasured), x.agree ? 'agree' : '**differ**'])));
+  }
+  if (b.disagreements.length > 0) out.push('', ...b.disagreements.map((d) => `- ${esc(d)}`));
+  return out;
+}
+
 function stalls(r: Report): string[] {
   const out = ['', `## Stalls (${r.stalls.length})`, ''];
   if (r.stalls.length === 0) return [...out, 'None.'];
@@ -216,6 +227,7 @@ export function renderMarkdown(r: Report): string {
     ...problems(r),
     ...readiness(r),
     ...plan(r),
+    ...buildSays(r),
     ...stalls(r),
     ...heartbeats(r),
     ...metrics(r),

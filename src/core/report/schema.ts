@@ -257,6 +257,15 @@ export const ReportSchema = z.object({
   logs: LogsSectionSchema,
   problems: z.array(ProblemSchema),
   warnings: z.array(z.string()),
+  /** "The build says / we measured": the build's own run_diagnostics_report.json figures
+   * beside ours, when the build wrote one (docs/artifacts.md). */
+  buildSays: z
+    .object({
+      rows: z.array(z.object({ figure: z.string(), buildSays: z.string(), weMeasured: z.string(), agree: z.boolean() })),
+      disagreements: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 export type ReadinessSection = z.infer<typeof ReadinessSectionSchema>;
