@@ -11,7 +11,7 @@
 //    inherited `traceparent`/TRACESTATE are removed unless runEnv sets them, so telemetry
 //    doesn't leak elsewhere and our token isn't shadowed.
 //  * OTEL_EXPORTER_OTLP_HEADERS: the user's (or runEnv's, which replaces the user's) list
-//    merged with our `Authorization=Bearer%20<token>`, ours winning for `authorization`
+//    merged with our `authorization=Bearer%20<token>` (lower case: gRPC metadata keys must be), ours winning for any spelling of `authorization`
 //    even over runEnv — without it the receiver answers 401 and nothing is kept.
 //  * OTEL_RESOURCE_ATTRIBUTES: the user's (or runEnv's) list merged with our run id keys
 //    (`build.run.id`, `cicd.pipeline.run.id`), ours winning for those two keys.
@@ -128,7 +128,7 @@ export function buildChildEnv(o: ChildEnvOptions): ChildEnv {
 
   const lower = (k: string): string => k.toLowerCase();
   const headerBase = runEnv[HEADERS] ?? o.userEnv[HEADERS];
-  env[HEADERS] = mergeList(headerBase, { Authorization: `Bearer ${o.token}` }, lower);
+  env[HEADERS] = mergeList(headerBase, { authorization: `Bearer ${o.token}` }, lower);
   origins[HEADERS] = 'default';
 
   const attrBase = runEnv[RESOURCE_ATTRS] ?? o.userEnv[RESOURCE_ATTRS];

@@ -22,7 +22,7 @@ describe('buildChildEnv defaults', () => {
     assert.equal(env.HOME, '/home/u');
     assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://127.0.0.1:4555');
     assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
-    assert.equal(env.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20tok123');
+    assert.equal(env.OTEL_EXPORTER_OTLP_HEADERS, 'authorization=Bearer%20tok123');
     assert.equal(env.TRACEPARENT, TP);
     assert.equal(env.OTEL_TRACES_SAMPLER, 'parentbased_always_on');
     assert.equal(env.OTEL_BSP_SCHEDULE_DELAY, '500');
