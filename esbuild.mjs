@@ -49,7 +49,11 @@ if (existsSync('webview-ui/src/main.tsx')) {
     target: 'es2022',
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    loader: { '.ttf': 'file' },
+    // The codicon font is inlined into main.css as a data: URI, so the same CSS serves the
+    // webview and the self-contained HTML report (CSP: font-src data:).
+    loader: { '.ttf': 'dataurl' },
+    // Always minified: the bundle is inlined into every report.html.
+    minify: true,
   });
 }
 
