@@ -8,7 +8,9 @@ import { buildSaysRows, compareBuildSays, type BuildSaysFigures } from '../core/
 import { RunStore } from '../core/store.js';
 import type { RunInfo } from '../core/run.js';
 import { importArtifactFiles } from './artifacts.js';
-import { REPORT_JSON, REPORT_MD, writeAtomic } from './writer.js';
+import { REPORT_JSON, REPORT_MD, describe, writeAtomic } from './writer.js';
+import { writeHtmlReport } from './html.js';
+import { buildSnapshot } from '../protocol/snapshot.js';
 
 export interface ReportSink {
   readonly dir: string;
@@ -27,11 +29,24 @@ export function composeReport(input: WriteReportsInput): Report {
   return report;
 }
 
-export function writeReports(sink: ReportSink, input: WriteReportsInput): Report {
+/** report.json, report.md and the self-contained report.html. The HTML page is the panel app
+ * with the run's data inlined; when it cannot be written (the app is not built) the other two
+ * still are and the reason is returned. */
+export interface WrittenReports {
+  report: Report;
+  htmlPath?: string;
+  htmlError?: string;
+}
+
+export function writeReports(sink: ReportSink, input: WriteReportsInput): WrittenReports {
   const report = composeReport(input);
   writeAtomic(join(sink.dir, REPORT_JSON), JSON.stringify(report, null, 2) + '\n');
   writeAtomic(join(sink.dir, REPORT_MD), renderMarkdown(report));
-  return report;
+  try {
+    return { report, htmlPath: writeHtmlReport(sink.dir, buildSnapshot(input.store, input.run, report).snapshot) };
+  } catch (e) {
+    return { report, htmlError: `report.html was not written: ${describe(e)}` };
+  }
 }
 
 /** The diagnostics report and the build's own figures, re-read from the artifacts copied into

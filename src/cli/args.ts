@@ -17,8 +17,9 @@ export const USAGE = `Usage:
       --default-ports         also accept OTLP on 127.0.0.1:4318/4317 while the build runs
       --shell                 run the command through the shell
       --json                  print the summary as JSON on stdout
-  build-diag report [--format md|json] <bundle-dir>
-      rebuild report.json and report.md from the bundle alone and print one of them
+  build-diag report [--format md|json|html] <bundle-dir>
+      rebuild report.json, report.md and report.html from the bundle alone; print the
+      markdown or the JSON, or the path of the self-contained HTML page
   build-diag --help | --version`;
 
 export interface RunArgs {
@@ -39,7 +40,7 @@ export interface RunArgs {
 export interface ReportArgs {
   kind: 'report';
   bundle: string;
-  format: 'md' | 'json';
+  format: 'md' | 'json' | 'html';
 }
 export type CliArgs = RunArgs | ReportArgs | { kind: 'help' } | { kind: 'version' };
 
@@ -105,7 +106,7 @@ export function parseCli(argv: string[]): CliArgs {
   if (sub === 'report') {
     const { values, positionals } = parse(rest, { format: { type: 'string' } });
     const format = (values.format as string | undefined) ?? 'md';
-    if (format !== 'md' && format !== 'json') throw new UsageError(`--format must be md or json, not '${format}'`);
+    if (format !== 'md' && format !== 'json' && format !== 'html') throw new UsageError(`--format must be md, json or html, not '${format}'`);
     if (positionals.length !== 1) throw new UsageError('build-diag report takes one bundle folder');
     return { kind: 'report', bundle: positionals[0]!, format };
   }

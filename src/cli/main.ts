@@ -1,8 +1,9 @@
 // `build-diag`: the headless face of the product (CI, the README demo, scripts).
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BuildSession, PreflightError, type SessionEvent } from '../launch/session.js';
 import { LaunchError } from '../launch/process.js';
-import { BundleError } from '../bundle/writer.js';
+import { BundleError, REPORT_HTML } from '../bundle/writer.js';
 import { BundleReadError, loadBundle } from '../bundle/reader.js';
 import { bundleArtifactFigures, writeReports } from '../bundle/reports.js';
 import { renderMarkdown } from '../core/report/markdown.js';
@@ -54,7 +55,11 @@ async function runCommand(a: RunArgs): Promise<number> {
     const result = await session.run();
     live.stop();
     if (a.json) process.stdout.write(JSON.stringify(summaryJson(result.report, result.bundleDir), null, 2) + '\n');
-    else process.stderr.write(summaryText(result.report, result.bundleDir));
+    else {
+      process.stderr.write(summaryText(result.report, result.bundleDir));
+      const html = join(result.bundleDir, REPORT_HTML);
+      if (existsSync(html)) process.stderr.write(`  report: ${html}\n`);
+    }
     return result.exitCode;
   } catch (e) {
     live.stop();
@@ -67,10 +72,10 @@ async function runCommand(a: RunArgs): Promise<number> {
   }
 }
 
-function reportCommand(bundleDir: string, format: 'md' | 'json'): number {
+function reportCommand(bundleDir: string, format: 'md' | 'json' | 'html'): number {
   const loaded = loadBundle(resolve(bundleDir));
   for (const w of loaded.warnings) process.stderr.write(`build-diag: ${w}\n`);
-  const report = writeReports(loaded, {
+  const { report, htmlPath, htmlError } = writeReports(loaded, {
     store: loaded.store,
     run: loaded.run,
     workspaceRoot: loaded.run.cwd,
@@ -79,8 +84,12 @@ function reportCommand(bundleDir: string, format: 'md' | 'json'): number {
     warnings: loaded.warnings,
     ...bundleArtifactFigures(loaded.dir, loaded.run),
   });
+  if (htmlError) process.stderr.write(`build-diag: ${htmlError}\n`);
   if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else process.stdout.write(renderMarkdown(report));
+  else if (format === 'html') {
+    if (!htmlPath) return 1;
+    process.stdout.write(`${htmlPath}\n`);
+  } else process.stdout.write(renderMarkdown(report));
   return 0;
 }
 

@@ -251,7 +251,7 @@ export class BuildSession {
     if (this.store.truncated()) this.warn('some telemetry was dropped at the store caps; figures cover what was kept');
     this.info.warnings = [...this.warnings];
     this.bundle.writeRunInfo(this.info);
-    const report = writeReports(this.bundle, {
+    const { report, htmlError } = writeReports(this.bundle, {
       store: this.store,
       run: this.info,
       workspaceRoot: this.info.cwd,
@@ -259,6 +259,7 @@ export class BuildSession {
       diagnosticsReport: imported?.diagnosticsReport,
       buildSays: imported?.buildSays,
     });
+    if (htmlError) this.warn(htmlError);
     this.bundle.close();
     this.emit({ type: 'finished', info: this.info, report });
     return { info: this.info, report, exitCode: cliExitCode(this.info), bundleDir: this.bundleDir };

@@ -26,3 +26,18 @@ test('report rebuilds report.json with the same content', { timeout: 90_000 }, a
   assert.equal(report.run.outcome, 'failure');
   assert.ok(report.problems.length > 0, 'the failure is a problem');
 });
+
+test('report --format html writes the self-contained page and prints its path', { timeout: 90_000 }, async () => {
+  const out = join(tmp.path, 'html');
+  const r = await runCli(['run', '--out', out, '--grace', '0', '--', process.execPath, EXAMPLE, '--scenario', 'ok', '--speed', '0.2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /report: .*report\.html/);
+  rmSync(join(out, 'report.html'));
+  const rep = await runCli(['report', '--format', 'html', out]);
+  assert.equal(rep.code, 0, rep.stderr);
+  assert.equal(rep.stdout.trim(), join(out, 'report.html'));
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'/);
+  assert.match(html, /<script type="application\/json" id="run-data">/);
+  assert.ok(!/<script[^>]+src=/.test(html), 'no external scripts');
+});
