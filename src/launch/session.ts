@@ -208,6 +208,7 @@ export class BuildSession {
       rmSync(this.bundleDir, { recursive: true, force: true });
       throw e;
     }
+    if (this.cancelled) void this.child.cancel();
     this.info.pid = this.child.pid;
     this.root.setPid(this.child.pid);
     this.bundle.writeRunInfo(this.info);
@@ -268,6 +269,8 @@ export class BuildSession {
   /** Stop the build: SIGINT, SIGTERM, then SIGKILL to the whole process tree. */
   async cancel(): Promise<void> {
     this.cancelled = true;
+    // Before the child exists (receiver still starting) the flag is enough: run() cancels the
+    // child right after spawning it.
     await this.child?.cancel();
   }
 

@@ -53,3 +53,14 @@ test('SIGINT to the CLI stops a build that ignores SIGINT and has a grandchild',
   assert.equal(run.outcome, 'cancelled');
   for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} survived`);
 });
+
+test('a cancel asked for before the child exists still stops the build', { timeout: 60_000 }, async () => {
+  const { BuildSession } = await import('../../src/launch/session.js');
+  const session = new BuildSession({ argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], cwd: tmp.path, outDir: join(tmp.path, 'early'), graceS: 0 });
+  const running = session.run();
+  await session.cancel();
+  const result = await running;
+  assert.equal(result.info.outcome, 'cancelled');
+  assert.equal(result.exitCode, 130);
+  assert.ok(result.info.pid && !alive(result.info.pid), 'the child is gone');
+});
