@@ -9,10 +9,17 @@ import { runCli, tempDir } from './helpers/cli.js';
 const tmp = tempDir('bd-cli-cancel-');
 after(() => tmp.cleanup());
 
+/** Alive and not a zombie (a killed process whose parent has not reaped it yet is gone for
+ * every practical purpose; in a container PID 1 may reap late or never). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
