@@ -41,7 +41,7 @@ export interface WrittenReports {
 export function writeReports(sink: ReportSink, input: WriteReportsInput): WrittenReports {
   const report = composeReport(input);
   writeAtomic(join(sink.dir, REPORT_JSON), JSON.stringify(report, null, 2) + '\n');
-  writeAtomic(join(sink.dir, REPORT_MD), renderMarkdown(report));
+  writeAtomic(join(sink.dir, REPORT_MD), withLinks(renderMarkdown(report), input.run.links));
   try {
     return { report, htmlPath: writeHtmlReport(sink.dir, buildSnapshot(input.store, input.run, report).snapshot) };
   } catch (e) {
@@ -59,3 +59,14 @@ export function bundleArtifactFigures(dir: string, run: RunInfo): Pick<WriteRepo
   return { diagnosticsReport: imported.diagnosticsReport, buildSays: imported.buildSays };
 }
 
+/** The run's links (trace viewer, Hamilton UI; run.json `links`) as a section after the
+ * headline. Only http(s) URLs; characters that would end a markdown link are escaped. */
+export function withLinks(md: string, links: RunInfo['links']): string {
+  const safe = (links ?? []).filter((l) => /^https?:\/\//i.test(l.url));
+  if (safe.length === 0) return md;
+  const esc = (u: string) => u.replace(/[()<>\s\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const label = (s: string) => s.replace(/[[\]\\`*_<>]/g, '');
+  const section = ['## Links', '', ...safe.map((l) => `- [${label(l.label)}](${esc(l.url)})`), '', ''].join('\n');
+  const at = md.indexOf('\n## ');
+  return at < 0 ? `${md}\n${section}` : `${md.slice(0, at + 1)}${section}${md.slice(at + 1)}`;
+}

@@ -1,6 +1,7 @@
 // Argument parsing for `build-diag`. Everything before `--` is ours; everything after is the
 // build's command line, passed on untouched (and never recorded beyond its first token).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CONFIG_OPTIONS, CONFIG_USAGE } from './config.js';
 
 export class UsageError extends Error {}
 
@@ -17,6 +18,13 @@ export const USAGE = `Usage:
       --default-ports         also accept OTLP on 127.0.0.1:4318/4317 while the build runs
       --shell                 run the command through the shell
       --json                  print the summary as JSON on stdout
+${CONFIG_USAGE}
+  build-diag config [--cwd DIR] [--protocol P] [--json] [configuration options as for run]
+      show the build's effective OpenTelemetry configuration: every variable, its value
+      (secrets masked) and where it came from; checks config files as a launch would
+  build-diag import [--out DIR] [--cwd DIR] [--format md|json] [--debug] <file.jsonl>
+      load an OTLP JSON-lines file (e.g. a bundle's telemetry.otlp.jsonl, a CI artifact)
+      as a new run bundle and write its reports
   build-diag report [--format md|json|html] <bundle-dir>
       rebuild report.json, report.md and report.html from the bundle alone; print the
       markdown or the JSON, or the path of the self-contained HTML page
@@ -36,13 +44,31 @@ export interface RunArgs {
   shell: boolean;
   json: boolean;
   command: string[];
+  /** Raw configuration flags (src/cli/config.ts). */
+  configFlags: ConfigFlagValues;
+}
+export type ConfigFlagValues = Record<string, string | string[] | boolean | undefined>;
+export interface ConfigArgs {
+  kind: 'config';
+  cwd: string;
+  json: boolean;
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  configFlags: ConfigFlagValues;
+}
+export interface ImportArgs {
+  kind: 'import';
+  file: string;
+  out?: string;
+  cwd: string;
+  format: 'md' | 'json';
+  debug: boolean;
 }
 export interface ReportArgs {
   kind: 'report';
   bundle: string;
   format: 'md' | 'json' | 'html';
 }
-export type CliArgs = RunArgs | ReportArgs | { kind: 'help' } | { kind: 'version' };
+export type CliArgs = RunArgs | ReportArgs | ConfigArgs | ImportArgs | { kind: 'help' } | { kind: 'version' };
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
@@ -80,13 +106,11 @@ export function parseCli(argv: string[]): CliArgs {
       'default-ports': { type: 'boolean' },
       shell: { type: 'boolean' },
       json: { type: 'boolean' },
+      ...CONFIG_OPTIONS,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected '${positionals[0]}': put the build's command after --, e.g. build-diag run -- python -m build`);
     if (command.length === 0) throw new UsageError('no command given: build-diag run [options] -- <command> [args...]');
-    const protocol = values.protocol as string | undefined;
-    if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json' && protocol !== 'grpc') {
-      throw new UsageError(`--protocol must be http/protobuf, http/json or grpc, not '${protocol}'`);
-    }
+    const protocol = checkProtocol(values.protocol as string | undefined);
     return {
       kind: 'run',
       out: values.out as string | undefined,
@@ -101,6 +125,43 @@ export function parseCli(argv: string[]): CliArgs {
       shell: Boolean(values.shell),
       json: Boolean(values.json),
       command,
+      configFlags: pickConfig(values),
+    };
+  }
+  if (sub === 'config') {
+    const dd = rest.indexOf('--');
+    const { values, positionals } = parse(dd === -1 ? rest : rest.slice(0, dd), {
+      cwd: { type: 'string' },
+      protocol: { type: 'string' },
+      json: { type: 'boolean' },
+      ...CONFIG_OPTIONS,
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected '${positionals[0]}'`);
+    return {
+      kind: 'config',
+      cwd: (values.cwd as string | undefined) ?? process.cwd(),
+      json: Boolean(values.json),
+      protocol: checkProtocol(values.protocol as string | undefined),
+      configFlags: pickConfig(values),
+    };
+  }
+  if (sub === 'import') {
+    const { values, positionals } = parse(rest, {
+      out: { type: 'string' },
+      cwd: { type: 'string' },
+      format: { type: 'string' },
+      debug: { type: 'boolean' },
+    });
+    const format = (values.format as string | undefined) ?? 'md';
+    if (format !== 'md' && format !== 'json') throw new UsageError(`--format must be md or json, not '${format}'`);
+    if (positionals.length !== 1) throw new UsageError('build-diag import takes one OTLP JSON-lines file');
+    return {
+      kind: 'import',
+      file: positionals[0]!,
+      out: values.out as string | undefined,
+      cwd: (values.cwd as string | undefined) ?? process.cwd(),
+      format,
+      debug: Boolean(values.debug),
     };
   }
   if (sub === 'report') {
@@ -111,4 +172,20 @@ export function parseCli(argv: string[]): CliArgs {
     return { kind: 'report', bundle: positionals[0]!, format };
   }
   throw new UsageError(`unknown command '${sub}' (try build-diag --help)`);
+}
+
+function checkProtocol(protocol: string | undefined): 'http/protobuf' | 'http/json' | 'grpc' | undefined {
+  if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json' && protocol !== 'grpc') {
+    throw new UsageError(`--protocol must be http/protobuf, http/json or grpc, not '${protocol}'`);
+  }
+  return protocol;
+}
+
+function pickConfig(values: Record<string, unknown>): ConfigFlagValues {
+  const out: ConfigFlagValues = {};
+  for (const k of Object.keys(CONFIG_OPTIONS)) {
+    const v = values[k];
+    if (v !== undefined) out[k] = v as string | string[] | boolean;
+  }
+  return out;
 }

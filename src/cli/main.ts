@@ -5,11 +5,16 @@ import { BuildSession, PreflightError, type SessionEvent } from '../launch/sessi
 import { LaunchError } from '../launch/process.js';
 import { BundleError, REPORT_HTML } from '../bundle/writer.js';
 import { BundleReadError, loadBundle } from '../bundle/reader.js';
-import { bundleArtifactFigures, writeReports } from '../bundle/reports.js';
+import { bundleArtifactFigures, withLinks, writeReports } from '../bundle/reports.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { parseDatasetFlag, type DatasetDecl } from '../core/analysis/datasetCheck.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { USAGE, UsageError, parseCli, type RunArgs } from './args.js';
+import { ConfigUsageError, configCommand, configFromFlags } from './config.js';
+import { importCommand } from './import.js';
+import { ImportError } from '../bundle/import.js';
+import { ConfigFileError, SettingsError } from '../core/config/index.js';
+import { RedactionConfigError } from '../core/safety/redact.js';
 import { summaryJson, summaryText } from './summary.js';
 import { LiveView } from './live.js';
 
@@ -25,6 +30,7 @@ async function runCommand(a: RunArgs): Promise<number> {
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
+  const config = configFromFlags(a.configFlags, a.cwd);
   // In --json mode stdout carries only the summary, so the build's stdout goes to stderr.
   const live = new LiveView(process.stderr, { tty: Boolean(process.stderr.isTTY) && !process.env.CI });
   const session = new BuildSession({
@@ -39,6 +45,7 @@ async function runCommand(a: RunArgs): Promise<number> {
     shell: a.shell,
     artifactGlobs: a.artifacts,
     defaultPorts: a.defaultPorts,
+    ...config,
     onOutput: (stream, chunk) => live.output(stream === 'stdout' && !a.json ? process.stdout : process.stderr, chunk),
   });
   session.on((e: SessionEvent) => live.event(e, session.store));
@@ -89,7 +96,7 @@ function reportCommand(bundleDir: string, format: 'md' | 'json' | 'html'): numbe
   else if (format === 'html') {
     if (!htmlPath) return 1;
     process.stdout.write(`${htmlPath}\n`);
-  } else process.stdout.write(renderMarkdown(report));
+  } else process.stdout.write(withLinks(renderMarkdown(report), loaded.run.links));
   return 0;
 }
 
@@ -106,6 +113,10 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(args);
     case 'report':
       return reportCommand(args.bundle, args.format);
+    case 'config':
+      return configCommand({ cwd: args.cwd, json: args.json, protocol: args.protocol, config: configFromFlags(args.configFlags, args.cwd) });
+    case 'import':
+      return importCommand(args);
   }
 }
 
@@ -117,6 +128,9 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof UsageError) fail(`${e.message}\n${USAGE}`, 2);
     if (e instanceof BundleReadError) fail(e.message, 2);
+    if (e instanceof ConfigUsageError) fail(`${e.message}\n${USAGE}`, 2);
+    // Invalid settings/flags or config files: a clear error before anything was launched.
+    if (e instanceof SettingsError || e instanceof ConfigFileError || e instanceof RedactionConfigError || e instanceof ImportError) fail(e.message, 2);
     fail(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 70);
   },
 );

@@ -40,6 +40,9 @@ export const RunInfoSchema = z.object({
   /** Span attributes that name a task, when the build configuration overrides the default;
    * kept so that `build-diag report` rebuilds the same plan diff. */
   taskAttributes: z.array(z.string()).optional(),
+  /** Links for the report and the panel: the trace in the team's trace viewer
+   * (`traceUrlTemplate`), the Hamilton UI project/run. http(s) only. */
+  links: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 

@@ -16,12 +16,15 @@
 //  * OTEL_RESOURCE_ATTRIBUTES: the user's (or runEnv's) list merged with our run id keys
 //    (`build.run.id`, `cicd.pipeline.run.id`), ours winning for those two keys.
 //  * OTEL_SDK_DISABLED from the user's env is kept (the user asked for it) but reported.
+//  * flagEnv (explicit CLI flags) is applied like runEnv, after it: the full precedence is
+//    our defaults (the profile, src/core/config/profiles.ts) < the user's environment < the
+//    build's configuration (runEnv) < flags (docs/otel-configuration.md).
 // Env-carrier spec for TRACEPARENT:
 // https://opentelemetry.io/docs/specs/otel/context/env-carriers/
 // Header/attribute list format (W3C baggage style, percent-encoded values):
 // https://opentelemetry.io/docs/specs/otel/protocol/exporter/#specifying-headers-via-environment-variables
 
-export type EnvOrigin = 'default' | 'user' | 'run';
+export type EnvOrigin = 'default' | 'user' | 'run' | 'flag';
 
 export interface ChildEnvOptions {
   /** Base URL of our receiver, e.g. http://127.0.0.1:PORT (no /v1/… suffix). */
@@ -33,6 +36,10 @@ export interface ChildEnvOptions {
   userEnv: NodeJS.ProcessEnv;
   /** Set explicitly for this run: wins over everything except our Authorization header. */
   runEnv?: Record<string, string>;
+  /** Explicit flags: win over runEnv (same rules). */
+  flagEnv?: Record<string, string>;
+  /** Our defaults (a profile's variables); default TUNING_DEFAULTS. The user's env wins. */
+  defaults?: Readonly<Record<string, string>>;
 }
 
 export interface ChildEnv {
@@ -43,8 +50,9 @@ export interface ChildEnv {
   warnings: string[];
 }
 
-/** Defaults the user's environment may override. */
-const TUNING_DEFAULTS: Record<string, string> = {
+/** Defaults the user's environment may override, when no profile is given (the
+ * `codeanatomy` profile's variables). */
+export const TUNING_DEFAULTS: Record<string, string> = {
   OTEL_TRACES_SAMPLER: 'parentbased_always_on',
   OTEL_BSP_SCHEDULE_DELAY: '500',
   OTEL_BLRP_SCHEDULE_DELAY: '500',
@@ -97,6 +105,7 @@ function mergeList(base: string | undefined, ours: Record<string, string>, norm:
 
 export function buildChildEnv(o: ChildEnvOptions): ChildEnv {
   const runEnv = o.runEnv ?? {};
+  const flagEnv = o.flagEnv ?? {};
   const env: Record<string, string> = {};
   const origins: Record<string, EnvOrigin> = {};
   const warnings: string[] = [];
@@ -105,7 +114,7 @@ export function buildChildEnv(o: ChildEnvOptions): ChildEnv {
     if (v !== undefined && !STRIPPED_FROM_USER.includes(k)) env[k] = v;
   }
 
-  for (const [k, v] of Object.entries(TUNING_DEFAULTS)) {
+  for (const [k, v] of Object.entries(o.defaults ?? TUNING_DEFAULTS)) {
     if (env[k] === undefined) {
       env[k] = v;
       origins[k] = 'default';
@@ -120,21 +129,25 @@ export function buildChildEnv(o: ChildEnvOptions): ChildEnv {
   for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'TRACEPARENT']) origins[k] = 'default';
 
   // runEnv: explicit for this run, wins (the two merged lists are handled below).
-  for (const [k, v] of Object.entries(runEnv)) {
-    if (k === HEADERS || k === RESOURCE_ATTRS) continue;
-    env[k] = v;
-    origins[k] = 'run';
+  // flagEnv: explicit flags, after runEnv (same rules).
+  for (const [layer, origin] of [[runEnv, 'run'], [flagEnv, 'flag']] as const) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (k === HEADERS || k === RESOURCE_ATTRS) continue;
+      env[k] = v;
+      origins[k] = origin;
+    }
   }
 
   const lower = (k: string): string => k.toLowerCase();
-  const headerBase = runEnv[HEADERS] ?? o.userEnv[HEADERS];
+  const headerBase = flagEnv[HEADERS] ?? runEnv[HEADERS] ?? o.userEnv[HEADERS];
   env[HEADERS] = mergeList(headerBase, { authorization: `Bearer ${o.token}` }, lower);
   origins[HEADERS] = 'default';
 
-  const attrBase = runEnv[RESOURCE_ATTRS] ?? o.userEnv[RESOURCE_ATTRS];
+  const attrBase = flagEnv[RESOURCE_ATTRS] ?? runEnv[RESOURCE_ATTRS] ?? o.userEnv[RESOURCE_ATTRS];
   const ids = Object.fromEntries(RUN_ID_KEYS.map((k) => [k, o.runId]));
   env[RESOURCE_ATTRS] = mergeList(attrBase, ids, (k) => k);
-  origins[RESOURCE_ATTRS] = 'default';
+  origins[RESOURCE_ATTRS] =
+    flagEnv[RESOURCE_ATTRS] !== undefined ? 'flag' : runEnv[RESOURCE_ATTRS] !== undefined ? 'run' : o.userEnv[RESOURCE_ATTRS] !== undefined ? 'user' : 'default';
 
   collectWarnings(env, origins, warnings);
   return { env, origins, warnings };
@@ -143,9 +156,10 @@ export function buildChildEnv(o: ChildEnvOptions): ChildEnv {
 function collectWarnings(env: Record<string, string>, origins: Record<string, EnvOrigin>, warnings: string[]): void {
   const sdkDisabled = env.OTEL_SDK_DISABLED;
   if (sdkDisabled !== undefined && sdkDisabled.trim().toLowerCase() === 'true') {
-    warnings.push(`OTEL_SDK_DISABLED=true (from your ${origins.OTEL_SDK_DISABLED === 'run' ? 'run settings' : 'environment'}): the build will send no telemetry`);
+    const from = origins.OTEL_SDK_DISABLED === 'run' ? 'run settings' : origins.OTEL_SDK_DISABLED === 'flag' ? 'flags' : 'environment';
+    warnings.push(`OTEL_SDK_DISABLED=true (from your ${from}): the build will send no telemetry`);
   }
-  if (origins.OTEL_EXPORTER_OTLP_ENDPOINT === 'run') {
+  if (origins.OTEL_EXPORTER_OTLP_ENDPOINT === 'run' || origins.OTEL_EXPORTER_OTLP_ENDPOINT === 'flag') {
     warnings.push('OTEL_EXPORTER_OTLP_ENDPOINT is set for this run: telemetry goes there, not to Build Diagnostics');
   }
   for (const s of SIGNALS) {

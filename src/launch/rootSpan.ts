@@ -27,6 +27,9 @@ export interface RootSpanOptions {
   tokenCount: number;
   serviceVersion: string;
   cwd?: string;
+  /** Extra resource attributes (e.g. from a declarative configuration file); the service
+   * identity keys are always ours. */
+  resourceAttributes?: Record<string, string | number | boolean>;
 }
 
 export type RunOutcome = 'success' | 'failure' | 'cancelled';
@@ -66,6 +69,7 @@ export function startRootSpan(o: RootSpanOptions): RootSpanHandle {
   });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
+      ...(o.resourceAttributes ?? {}),
       'service.name': SERVICE_NAME,
       'service.version': o.serviceVersion,
       'deployment.environment.name': process.env.BUILD_DIAGNOSTICS_ENVIRONMENT || 'local',
