@@ -101,6 +101,8 @@ export interface CopyOptions {
   cwd: string;
   maxBytesPerFile?: number;
   maxTotalBytes?: number;
+  /** Rewrites a file's content before it is stored (redaction); size and hash are the stored copy's. */
+  transform?: (data: Buffer, path: string) => Buffer;
 }
 
 export interface SkippedArtifact {
@@ -155,7 +157,8 @@ export function copyArtifacts(bundleDir: string, files: readonly string[], opts:
     for (let i = 2; used.has(path); i++) path = `${artifactPathFor(opts.cwd, file)}-${i}`;
     try {
       // Read once, then hash and write that same snapshot (the build may still be writing).
-      const data = readFileSync(file);
+      const raw = readFileSync(file);
+      const data = opts.transform ? opts.transform(raw, path) : raw;
       if (data.length > maxPerFile || total + data.length > maxTotal) {
         result.skipped.push({ source: file, bytes: data.length, reason: 'grew past the size limit while being copied' });
         continue;
@@ -183,6 +186,7 @@ export interface CollectorOptions {
   maxBytesPerFile?: number;
   maxTotalBytes?: number;
   find?: FindOptions;
+  transform?: CopyOptions['transform'];
 }
 
 /** Collects artifacts during a run (sweep() on a timer picks up files as they appear and
@@ -219,6 +223,7 @@ export class ArtifactCollector {
         cwd: this.o.cwd,
         maxBytesPerFile: this.o.maxBytesPerFile,
         maxTotalBytes: (this.o.maxTotalBytes ?? DEFAULT_ARTIFACT_CAPS.maxTotalBytes) - usedBytes,
+        transform: this.o.transform,
       });
       res.entries.forEach((entry, i) => {
         const src = res.sources[i]!;

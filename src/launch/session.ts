@@ -27,6 +27,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { Redactor, type RedactionConfig } from '../core/safety/redact.js';
 import { RunBudget, resolveLimits, type CaptureLimits } from '../core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy } from '../core/safety/sanitize.js';
+import { redactDocument } from '../core/safety/document.js';
 import { traceUrl, type HamiltonSettings, type OtelSettings } from '../core/config/index.js';
 import { Forwarder, type ForwardOptions, type ForwardStats } from './forward.js';
 import { hamiltonLinks, hamiltonRunId } from './hamilton.js';
@@ -525,7 +526,13 @@ export class BuildSession {
   private startArtifacts(sinceMs: number): void {
     const globs = this.opts.artifactGlobs ?? [];
     if (globs.length === 0) return;
-    this.artifacts = new ArtifactCollector({ cwd: this.info.cwd, bundleDir: this.bundleDir, globs, sinceMs });
+    this.artifacts = new ArtifactCollector({
+      cwd: this.info.cwd,
+      bundleDir: this.bundleDir,
+      globs,
+      sinceMs,
+      transform: (data, path) => redactDocument(data, path, this.redactor),
+    });
     this.artifactTimer = setInterval(() => {
       for (const m of this.artifacts!.sweep()) this.warn(m);
     }, ARTIFACT_SWEEP_MS);
@@ -538,7 +545,9 @@ export class BuildSession {
     const collector = this.artifacts;
     if (!collector) return undefined;
     for (const m of collector.sweep()) this.warn(m);
-    const imported = importArtifactFiles(this.store, collector.files());
+    const imported = importArtifactFiles(this.store, collector.files(), {
+      sanitize: (_signal, request) => sanitizeRequest(request, this.policy, this.sanitizeStats),
+    });
     for (const request of imported.requests) this.bundle.appendRequest(request);
     for (const w of imported.warnings) this.warn(w);
     this.info.artifacts = collector.entries();

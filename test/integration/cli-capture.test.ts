@@ -64,3 +64,36 @@ test('spans sent to the default port land in the active run (or the held port is
     assert.equal(engine.serviceName, 'codeanatomy_engine');
   }
 });
+
+test('secrets in the files a build writes are redacted in the copies and the imported telemetry', { timeout: 60_000 }, async () => {
+  const cwd = join(tmp.path, 'secret-files');
+  mkdirSync(join(cwd, 'run_bundle', 'r1'), { recursive: true });
+  const keySecret = 'KEYSECRET-4b1d9e';
+  const bearer = 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJlLXRleHQ';
+  const script = join(tmp.path, 'write-secret-files.js');
+  const traces = {
+    spans: [{
+      name: 'extraction', trace_id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', span_id: '2222222222222222',
+      start_time: '2026-02-10T09:00:00.000000Z', end_time: '2026-02-10T09:00:01.000000Z',
+      attributes: { api_key: keySecret, note: `auth header was ${bearer}` }, status: { status_code: 'OK' },
+    }],
+  };
+  const diagnostics = { issues: [{ severity: 'error', check: 'remote_auth', detail: `request sent with ${bearer}` }] };
+  writeFileSync(script, `const fs = require('node:fs');
+    fs.writeFileSync('run_bundle/r1/otel_traces.json', ${JSON.stringify(JSON.stringify(traces))});
+    fs.writeFileSync('diagnostics_report.json', ${JSON.stringify(JSON.stringify(diagnostics))});`);
+  const out = join(tmp.path, 'secret-files-bundle');
+  const r = await runCli(['run', '--json', '--out', out, '--cwd', cwd, '--grace', '0', '--artifacts', '**/otel_traces.json', '--artifacts', '**/diagnostics_report.json', '--', process.execPath, script]);
+  assert.equal(r.code, 0, r.stderr);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.equal(run.artifacts.length, 2);
+  const { readAllFiles } = await import('./helpers/cli.js');
+  for (const f of readAllFiles(out)) {
+    const text = f.content.toString('utf8');
+    assert.ok(!text.includes(keySecret), `key secret in ${f.path}`);
+    assert.ok(!text.includes('c2VjcmV0LXBheWxvYWQ'), `bearer token in ${f.path}`);
+  }
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.ok(report.problems.some((p: any) => p.source === 'diagnostics_report' && /remote_auth/.test(p.message)), 'the issue is still reported');
+  assert.ok(report.telemetry.spans >= 2, 'the span is still imported');
+});

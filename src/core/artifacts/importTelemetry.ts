@@ -113,6 +113,7 @@ export function dedupeAgainstStore(signal: OtlpSignal, request: OtlpRequest, sto
 /** Parse one pipeline otel_*.json, drop what the store already has, ingest the rest. */
 export function importArtifactTelemetry(store: RunStore, signal: OtlpSignal, input: unknown, opts: PipelineParseOptions = {}, receivedAtMs?: number): ArtifactImport {
   const parsed = pipelineOtelToOtlp(input, signal, opts);
+  opts.sanitize?.(signal, parsed.request);
   const { request, kept, duplicates } = dedupeAgainstStore(signal, parsed.request, store);
   if (kept === 0) return { signal, request: undefined, items: parsed.items, duplicates, delta: undefined, warnings: parsed.warnings };
   const delta = store.ingest(normalize(signal, request), receivedAtMs);

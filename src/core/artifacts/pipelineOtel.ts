@@ -21,6 +21,9 @@ export interface PipelineParseOptions {
   label?: string;
   /** At most this many items are read. Default 250 000. */
   maxItems?: number;
+  /** Applied to each imported request before it is stored (redaction and capture limits:
+   * a build's own files are as untrusted as its OTLP). */
+  sanitize?: (signal: OtlpSignal, request: OtlpRequest) => void;
 }
 
 export interface PipelineParseResult {
