@@ -43,8 +43,9 @@ async function runCommand(a: RunArgs): Promise<number> {
     refuseNotReady: a.requireDatasets,
     protocol: a.protocol,
     shell: a.shell,
-    artifactGlobs: a.artifacts,
-    defaultPorts: a.defaultPorts,
+    // Unset unless given, so that a profile's capture defaults apply.
+    artifactGlobs: a.artifacts.length > 0 ? a.artifacts : undefined,
+    defaultPorts: a.defaultPorts || undefined,
     ...config,
     onOutput: (stream, chunk) => live.output(stream === 'stdout' && !a.json ? process.stdout : process.stderr, chunk),
   });

@@ -263,6 +263,12 @@ export class BuildSession {
       hamilton: this.opts.hamilton,
       protocol: this.opts.protocol,
     });
+    // A profile's capture defaults apply where the caller said nothing.
+    const capture = this.launchConfig.resolved.profile.capture;
+    if (capture) {
+      this.opts.artifactGlobs ??= [...capture.artifactGlobs];
+      this.opts.defaultPorts ??= capture.defaultPorts;
+    }
 
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { fs: this.opts.bundleFs, onError: (m) => this.warn(m) });
     const token = randomBytes(32).toString('hex');

@@ -97,3 +97,20 @@ test('secrets in the files a build writes are redacted in the copies and the imp
   assert.ok(report.problems.some((p: any) => p.source === 'diagnostics_report' && /remote_auth/.test(p.message)), 'the issue is still reported');
   assert.ok(report.telemetry.spans >= 2, 'the span is still imported');
 });
+
+test('the codeanatomy profile captures the pipeline\'s files and the default ports without flags', { timeout: 60_000 }, async () => {
+  const cwd = join(tmp.path, 'profile');
+  mkdirSync(cwd);
+  const fixtures = join(REPO, 'test', 'fixtures', 'artifacts', 'codeanatomy');
+  const script = join(tmp.path, 'profile-build.js');
+  writeFileSync(script, `require('node:fs').cpSync(${JSON.stringify(fixtures)}, process.cwd(), { recursive: true });`);
+  const out = join(tmp.path, 'profile-bundle');
+  const r = await runCli(['run', '--json', '--out', out, '--cwd', cwd, '--grace', '0', '--profile', 'codeanatomy', '--', process.execPath, script]);
+  const summary = JSON.parse(r.stdout);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.ok(run.artifacts.some((a: any) => a.path.endsWith('run_diagnostics_report.json')), JSON.stringify(run.artifacts));
+  assert.ok(run.artifacts.some((a: any) => a.path.endsWith('diagnostics_report.json')));
+  // The default-port listener ran: either it served, or it said why not.
+  const held = summary.warnings.filter((w: string) => /4318|4317/.test(w));
+  assert.ok(held.length === 0 || held.every((w: string) => /in use|held|another/i.test(w)), held.join('\n'));
+});

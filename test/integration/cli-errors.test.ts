@@ -1,9 +1,9 @@
 // Bad input to the CLI: one clear line and a non-zero exit, nothing half-made left behind.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers/cli.js';
+import { REPO, runCli, tempDir } from './helpers/cli.js';
 
 const tmp = tempDir('bd-cli-err-');
 after(() => tmp.cleanup());
@@ -58,4 +58,24 @@ test('a non-zero exit status is passed through', { timeout: 30_000 }, async () =
   assert.equal(s.outcome, 'failure');
   assert.equal(s.exitCode, 3);
   assert.equal(s.errorType, 'exit_code_3');
+});
+
+test('a declared dataset that is not ready is reported before the build starts; --require-datasets refuses to launch', { timeout: 60_000 }, async () => {
+  const raw = join(REPO, 'examples', 'semantic-pipeline', 'data', 'extract', 'raw_symbols');
+  const marker = join(tmp.path, 'launched');
+  const build = [process.execPath, '-e', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x')`];
+  const warnOut = join(tmp.path, 'warn');
+  const warned = await runCli(['run', '--out', warnOut, '--grace', '0', '--dataset', `raw_symbols=${raw}:delta`, '--', ...build]);
+  assert.match(warned.stderr, /preflight: dataset raw_symbols missing_delta_log/);
+  assert.ok(existsSync(marker), 'by default the build still runs');
+  const report = JSON.parse(readFileSync(join(warnOut, 'report.json'), 'utf8'));
+  assert.deepEqual(report.readiness.issues.map((d: any) => [d.dataset, d.status, d.source]), [['raw_symbols', 'missing_delta_log', 'preflight']]);
+
+  rmSync(marker);
+  const refuseOut = join(tmp.path, 'refuse');
+  const refused = await runCli(['run', '--out', refuseOut, '--require-datasets', '--dataset', `raw_symbols=${raw}:delta`, '--', ...build]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /^build-diag: required dataset\(s\) not ready: raw_symbols \(missing_delta_log/m);
+  assert.equal(existsSync(marker), false, 'the build was not launched');
+  assert.equal(existsSync(refuseOut), false, 'no bundle');
 });

@@ -11,6 +11,8 @@
 // its DataFusion diagnostics artifacts only reach OTel with CODEANATOMY_DIAGNOSTICS_SINK=otel;
 // its metric interval defaults to 60 s.
 
+import { CODEANATOMY_ARTIFACT_GLOBS } from '../artifacts/index.js';
+
 export type ProfileName = 'generic' | 'codeanatomy';
 export const PROFILE_NAMES: readonly ProfileName[] = ['generic', 'codeanatomy'];
 export const DEFAULT_PROFILE: ProfileName = 'generic';
@@ -22,6 +24,10 @@ export interface Profile {
   env: Readonly<Record<string, string>>;
   /** OTLP protocol the build's SDK must use, when the profile knows it. */
   requiredProtocol?: 'http/protobuf';
+  /** What the session captures besides its own endpoint unless told otherwise: the files the
+   * build writes, and the standard OTLP ports (CodeAnatomy's Rust engine sends its traces to
+   * 127.0.0.1:4318 whatever the environment says). */
+  capture?: { artifactGlobs: readonly string[]; defaultPorts: boolean };
 }
 
 const GENERIC_ENV = {
@@ -45,6 +51,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     description: 'the CodeAnatomy semantic-IR pipeline: generic + HTTP/protobuf + diagnostics artifacts as OTel logs',
     env: { ...GENERIC_ENV, CODEANATOMY_DIAGNOSTICS_SINK: 'otel' },
     requiredProtocol: 'http/protobuf',
+    capture: { artifactGlobs: CODEANATOMY_ARTIFACT_GLOBS, defaultPorts: true },
   },
 };
 
