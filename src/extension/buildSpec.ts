@@ -15,6 +15,8 @@ export interface ResolvedBuild {
   env: Record<string, string>;
   datasets: DatasetDecl[];
   stallThresholdS: number;
+  /** Globs of the build's own files to keep in the bundle (relative to cwd). */
+  artifactGlobs: string[];
   /** Bundle folder when the build's cwd is not the workspace root (history is always kept
    * under `<workspace>/.build-diagnostics/runs`); undefined = the session's default. */
   outDir: string | undefined;
@@ -42,6 +44,7 @@ export function resolveBuild(b: BuildSetting, settings: Settings, workspaceRoot:
     env,
     datasets,
     stallThresholdS: b.stallThresholdSeconds ?? settings.stallThresholdSeconds,
+    artifactGlobs: (b.artifacts ?? []).map((g) => subst(g, root)),
     outDir: cwd === root ? undefined : join(root, HISTORY_DIR, uuidv7()),
   };
 }

@@ -11,11 +11,14 @@ import { workspaceRoot } from './launcher.js';
 import type { LiveRun, RunController } from './runController.js';
 import type { RunsModel } from './runsModel.js';
 import type { SettingsReader } from './config.js';
-import type { PlaceholderPanel } from './panel/placeholder.js';
+import { taskReveal, type PanelReveal } from './panel/reveals.js';
+import { resolveInWorkspace } from './panel/workspacePath.js';
 import type { ProblemsView } from './problems.js';
+import type { RunTerminals } from './runTerminal.js';
 import type { BlockerNode, BlockersTree } from './views/blockersTree.js';
-import type { TaskNode } from './views/tasksTree.js';
+import type { TaskNode, TasksTree } from './views/tasksTree.js';
 import type { BuildSetting } from './settings.js';
+import { SECTIONS, type Section } from '../protocol/messages.js';
 
 export interface CommandContext {
   output: vscode.LogOutputChannel;
@@ -23,10 +26,14 @@ export interface CommandContext {
   launcher: Launcher;
   controller: RunController;
   model: RunsModel;
-  panel: PlaceholderPanel;
+  /** Shows the panel (BuildPanel.createOrShow) on the shown run, optionally somewhere in it. */
+  openPanel(reveal?: PanelReveal): void;
+  terminals: RunTerminals;
   problems: ProblemsView;
   blockersTree: BlockersTree;
   blockersView: vscode.TreeView<BlockerNode>;
+  tasksTree: TasksTree;
+  tasksView: vscode.TreeView<TaskNode>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,9 +106,25 @@ export function showProblem(c: CommandContext): void {
   void vscode.window.showTextDocument(vscode.Uri.file(p.file), { selection: range, preview: false });
 }
 
-function openPanel(c: CommandContext, focus?: string): void {
-  c.panel.show(focus);
+/** Reveals a task of the shown run in the Tasks view (the panel's "reveal in tree"). */
+export function revealTaskInTree(c: CommandContext, name: string | undefined): void {
+  void (async () => {
+    const node = name ? c.tasksTree.taskNode(name) : undefined;
+    await vscode.commands.executeCommand(`${viewId('tasks')}.focus`);
+    if (!node) {
+      if (name) say(`the shown run has no task named ${JSON.stringify(name.slice(0, 200))}.`);
+      return;
+    }
+    // As for the Blockers view: a view that was just opened loads its roots first.
+    for (let i = 0; i < 40 && !c.tasksView.visible; i++) await sleep(50);
+    await c.tasksView.reveal(node, { select: true, focus: true, expand: true }).then(undefined, async () => {
+      await sleep(500);
+      await c.tasksView.reveal(node, { select: true, focus: true, expand: true }).then(undefined, () => undefined);
+    });
+  })();
 }
+
+const isSection = (x: unknown): x is Section => typeof x === 'string' && (SECTIONS as readonly string[]).includes(x);
 
 export function makeHandlers(c: CommandContext) {
   return {
@@ -110,7 +133,7 @@ export function makeHandlers(c: CommandContext) {
       if (why) return void vscode.window.showErrorMessage(`Build Diagnostics: ${why}`);
       if (c.settings.current.settings.builds.length === 0) return offerConfiguration();
       const b = await pickBuild(c);
-      if (b) c.launcher.start(b);
+      if (b) c.terminals.start(c.launcher, b);
     },
     rerunLastBuild: () => {
       let b = c.launcher.lastBuild;
@@ -121,7 +144,7 @@ export function makeHandlers(c: CommandContext) {
       if (!b) return say('no build has run yet in this workspace; use "Run Build".');
       // Rerun with the build's current configuration, if it still exists.
       const current = c.settings.current.settings.builds.find((x) => x.name === b!.name) ?? b;
-      c.launcher.start(current);
+      c.terminals.start(c.launcher, current);
     },
     stopBuild: async () => {
       if (c.controller.running().length === 0) return say('no build is running.');
@@ -130,7 +153,13 @@ export function makeHandlers(c: CommandContext) {
       c.output.info(`${run.build.name}: stop requested`);
       await run.stop();
     },
-    openPanel: (focus?: unknown) => openPanel(c, typeof focus === 'string' ? focus : undefined),
+    // From the palette and the status bar (no argument), a Runs view item (its node) or
+    // another extension / a link (a section name).
+    openPanel: (arg?: unknown) => {
+      const dir = arg && typeof arg === 'object' && 'dir' in arg && typeof arg.dir === 'string' ? arg.dir : undefined;
+      if (dir) c.model.show(dir);
+      c.openPanel(isSection(arg) ? { section: arg } : undefined);
+    },
     showBlockers: (culprit?: unknown) => showBlockers(c, typeof culprit === 'string' ? culprit : undefined),
     openRunBundle: async () => {
       const shown = c.model.shown;
@@ -173,7 +202,7 @@ export function makeHandlers(c: CommandContext) {
     },
     revealTaskInPanel: (node?: unknown) => {
       const n = node as TaskNode | undefined;
-      openPanel(c, n && n.kind !== 'group' ? n.task.name : undefined);
+      c.openPanel(n && n.kind !== 'group' ? taskReveal(n.task) : { section: 'tasks' });
     },
     openTaskSource: async (node?: unknown) => {
       const n = node as TaskNode | undefined;
@@ -182,6 +211,13 @@ export function makeHandlers(c: CommandContext) {
       const file = isAbsolute(t.file) ? t.file : resolve(c.model.shown?.info.cwd ?? workspaceRoot() ?? '.', t.file);
       const line = Math.max(0, (t.line ?? 1) - 1);
       await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0) });
+    },
+    openArtifact: async (dir?: unknown, path?: unknown) => {
+      if (typeof dir !== 'string' || typeof path !== 'string') return say('pick a build artifact in the Runs view.');
+      // run.json is untrusted: open only a file that really is inside this run's bundle.
+      const file = resolveInWorkspace(path, [dir]);
+      if (!file) return say(`${path.slice(0, 300)} is no longer in the run bundle.`);
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true });
     },
     revealDataset: async (path?: unknown) => {
       if (typeof path !== 'string') return;

@@ -1,18 +1,22 @@
 // Extension entry. Kept thin: it wires the core (through the RunController) to VS Code's
 // views and computes nothing itself. Lifetimes: everything here is extension-lifetime and
 // disposed through context.subscriptions; per-run subscriptions live in RunController;
-// the panel has its own (panel/placeholder.ts).
+// the panel has its own (panel/panel.ts, BuildPanel).
 import * as vscode from 'vscode';
 import { performance } from 'node:perf_hooks';
 import { SettingsReader } from './config.js';
-import { registerCommands, showBlockers, showProblem, type CommandContext } from './commands.js';
+import { registerCommands, revealTaskInTree, showBlockers, showProblem, type CommandContext } from './commands.js';
 import { Launcher, workspaceRoot } from './launcher.js';
 import { Notifications } from './notifications.js';
-import { PlaceholderPanel } from './panel/placeholder.js';
+import { BuildPanel } from './panel/panel.js';
+import type { PanelReveal } from './panel/reveals.js';
+import { taskOfSpan } from './panel/reveals.js';
+import { ExtensionPanelSource } from './panel/runSource.js';
 import { ProblemsView } from './problems.js';
 import { CONTEXT, TASK_TYPE, viewId } from './registry.js';
 import { RunController } from './runController.js';
 import { RunsModel } from './runsModel.js';
+import { RunTerminals } from './runTerminal.js';
 import { StatusBar } from './statusBar.js';
 import { BuildTaskProvider } from './taskProvider.js';
 import { BlockersTree } from './views/blockersTree.js';
@@ -35,21 +39,35 @@ export function activate(context: vscode.ExtensionContext): void {
   const launcher = sub(new Launcher(settings, ctl, output));
   // The workspace root is fixed for the window (a folder change reloads the extension host).
   const model = sub(new RunsModel(workspaceRoot() ?? context.globalStorageUri.fsPath, ctl));
-  const panel = sub(new PlaceholderPanel(model));
   const problems = sub(new ProblemsView(model));
   sub(new StatusBar(model, ctl));
+  const terminals = sub(new RunTerminals());
 
   sub(vscode.window.createTreeView(viewId('runs'), { treeDataProvider: new RunsTree(model) }));
-  sub(vscode.window.createTreeView(viewId('tasks'), { treeDataProvider: new TasksTree(model), showCollapseAll: true }));
+  const tasksTree = new TasksTree(model);
+  const tasksView = sub(vscode.window.createTreeView(viewId('tasks'), { treeDataProvider: tasksTree, showCollapseAll: true }));
   const blockersTree = new BlockersTree(model);
   const blockersView = sub(vscode.window.createTreeView(viewId('blockers'), { treeDataProvider: blockersTree }));
 
-  const c: CommandContext = { output, settings, launcher, controller: ctl, model, panel, problems, blockersTree, blockersView };
+  // The panel shows what every view shows (RunsModel's shown run). Its serializer must be
+  // registered during activation for a panel left open to come back after a reload.
+  const source = new ExtensionPanelSource(model, {
+    revealInTree: (task, span) => revealTaskInTree(c, task ?? taskOfSpan(model.shown?.report, span)?.name),
+  });
+  sub(BuildPanel.registerSerializer(context, source));
+  sub({ dispose: () => BuildPanel.current?.dispose() });
+  const openPanel = (reveal?: PanelReveal, runId?: string): void => {
+    BuildPanel.createOrShow(context, source, { ...(runId ? { runId } : {}), ...(reveal ? { reveal } : {}) });
+  };
+
+  const c: CommandContext = {
+    output, settings, launcher, controller: ctl, model, openPanel, terminals, problems, blockersTree, blockersView, tasksTree, tasksView,
+  };
   for (const d of registerCommands(c)) sub(d);
   sub(
     new Notifications(ctl, () => settings.current.settings, {
       showBlockers: (culprit) => showBlockers(c, culprit),
-      openPanel: () => panel.show(),
+      openPanel: (run, reveal) => openPanel(reveal, run.session.info.runId),
       stop: (run) => void run.stop(),
       showProblem: () => showProblem(c),
     }, output),

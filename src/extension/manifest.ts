@@ -6,13 +6,14 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DATASET_FORMATS } from '../core/analysis/datasetCheck.js';
 import {
-  CATEGORY, COMMANDS, CONTEXT, ITEM, SECTION, SETTING_KEYS, TASK_TYPE, VIEWS, VIEW_CONTAINER,
+  CATEGORY, COMMANDS, CONTEXT, ITEM, PANEL_VIEW_TYPE, SECTION, SETTING_KEYS, TASK_TYPE, VIEWS, VIEW_CONTAINER,
   commandId, settingId, viewId, type CommandKey, type SettingKey, type ViewKey,
 } from './registry.js';
 import { SETTING_DEFAULTS } from './settings.js';
 
 /**
- * Activation: our views, our task type, and a workspace that already has run history
+ * Activation: our views, our task type, the panel (so a panel left open comes back after a
+ * window reload through its serializer), and a workspace that already has run history
  * (`.build-diagnostics/.gitignore` is written with the first run; a plain path, so VS Code
  * checks it with one stat instead of a file search). Commands activate implicitly. Never
  * `*` or `onStartupFinished`: most workspaces never run a build through us.
@@ -21,6 +22,7 @@ export function activationEvents(): string[] {
   return [
     ...(Object.keys(VIEWS) as ViewKey[]).map((k) => `onView:${viewId(k)}`),
     `onTaskType:${TASK_TYPE}`,
+    `onWebviewPanel:${PANEL_VIEW_TYPE}`,
     'workspaceContains:.build-diagnostics/.gitignore',
   ];
 }
@@ -59,6 +61,12 @@ const SETTING_SCHEMA: Record<SettingKey, Record<string, unknown>> = {
         env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra environment variables.' },
         datasets: { type: 'array', items: datasetSchema },
         stallThresholdSeconds: { type: 'number', minimum: 1, maximum: 86400 },
+        artifacts: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          maxItems: 100,
+          markdownDescription: 'Globs (relative to `cwd`) of files the build writes — its own diagnostics reports, telemetry dumps — copied into the run bundle and listed under the run in the Runs view. See docs/artifacts.md.',
+        },
       },
     },
   },
@@ -109,6 +117,7 @@ export function contributes(): Record<string, unknown> {
         { command: commandId('clearHistory'), when: `view == ${runs} && ${CONTEXT.hasRuns}`, group: 'navigation@3' },
       ],
       'view/item/context': [
+        { command: commandId('openPanel'), when: `view == ${runs} && viewItem == ${ITEM.run}`, group: 'navigation@1' },
         { command: commandId('openTaskSource'), when: `view == ${viewId('tasks')} && viewItem == ${ITEM.taskWithSource}`, group: 'inline' },
         { command: commandId('revealTaskInPanel'), when: `view == ${viewId('tasks')} && viewItem =~ /^task/`, group: 'navigation@1' },
         { command: commandId('openTaskSource'), when: `view == ${viewId('tasks')} && viewItem == ${ITEM.taskWithSource}`, group: 'navigation@2' },

@@ -6,10 +6,12 @@ import type { RunController, LiveRun } from './runController.js';
 import type { Settings } from './settings.js';
 import { Lifetime } from './lifetime.js';
 import { failureMessage, stallMessage } from './viewModel.js';
+import { failureReveal, stallReveal, type PanelReveal } from './panel/reveals.js';
 
 export interface NotificationActions {
   showBlockers(culprit: string | undefined): void;
-  openPanel(): void;
+  /** Opens the panel on `run`, at `reveal` (the stall on the timeline, the failing span). */
+  openPanel(run: LiveRun, reveal: PanelReveal): void;
   stop(run: LiveRun): void;
   showProblem(): void;
 }
@@ -42,7 +44,7 @@ export class Notifications extends Lifetime {
     if (this.settings().notifications !== 'all') return;
     void vscode.window.showWarningMessage(msg, 'Show Blockers', 'Open Panel', 'Stop Build').then((pick) => {
       if (pick === 'Show Blockers') this.actions.showBlockers(stall.blockers[0]);
-      else if (pick === 'Open Panel') this.actions.openPanel();
+      else if (pick === 'Open Panel') this.actions.openPanel(run, stallReveal(run.report?.stalls.find((s) => s.id === stall.id) ?? stall));
       else if (pick === 'Stop Build') this.actions.stop(run);
     });
   }
@@ -61,7 +63,7 @@ export class Notifications extends Lifetime {
     if (info.outcome !== 'failure' || this.settings().notifications === 'off') return;
     void vscode.window.showErrorMessage(failureMessage(info, run.report), 'Show Problem', 'Open Panel').then((pick) => {
       if (pick === 'Show Problem') this.actions.showProblem();
-      else if (pick === 'Open Panel') this.actions.openPanel();
+      else if (pick === 'Open Panel') this.actions.openPanel(run, failureReveal(run.report));
     });
   }
 }

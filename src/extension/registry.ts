@@ -29,11 +29,16 @@ export const COMMANDS = {
   revealTaskInPanel: { title: 'Reveal in Panel', palette: false },
   openTaskSource: { title: 'Open Source', icon: '$(go-to-file)', palette: false },
   revealDataset: { title: 'Reveal in Explorer', palette: false },
+  openArtifact: { title: 'Open Build Artifact', icon: '$(go-to-file)', palette: false },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandKey = keyof typeof COMMANDS;
 export type CommandId = `${typeof SECTION}.${CommandKey}`;
 export const commandId = <K extends CommandKey>(k: K): `${typeof SECTION}.${K}` => `${SECTION}.${k}`;
+
+/** The panel's webview view type: `onWebviewPanel:` activation and the serializer that
+ * brings it back after a window reload use it. */
+export const PANEL_VIEW_TYPE = `${SECTION}.panel`;
 
 export const VIEW_CONTAINER = 'buildDiagnostics';
 export const VIEWS = {
@@ -56,6 +61,8 @@ export const ITEM = {
   taskWithSource: 'task.source',
   dataset: 'dataset',
   run: 'run',
+  artifacts: 'artifacts',
+  artifact: 'artifact',
 } as const;
 
 /** Every setting the extension reads, without the `buildDiagnostics.` prefix. The zod

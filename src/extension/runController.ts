@@ -119,6 +119,7 @@ export class RunController {
       runEnv: build.env,
       buildName: build.name,
       onOutput: hooks.onOutput,
+      ...(build.artifactGlobs?.length ? { artifactGlobs: build.artifactGlobs } : {}),
       ...(this.opts.graceS !== undefined ? { graceS: this.opts.graceS } : {}),
     };
     const session = (this.opts.createSession ?? ((o) => new BuildSession(o)))(opts);

@@ -24,6 +24,9 @@ export const BuildSettingSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   datasets: z.array(DatasetSettingSchema).max(1000).optional(),
   stallThresholdSeconds: z.number().min(1).max(86_400).optional(),
+  /** Globs (relative to cwd) of files the build writes that are copied into the bundle
+   * (docs/artifacts.md); listed under the run in the Runs view. */
+  artifacts: z.array(z.string().min(1).max(500)).max(100).optional(),
 });
 export type BuildSetting = z.infer<typeof BuildSettingSchema>;
 

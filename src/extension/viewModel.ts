@@ -134,3 +134,21 @@ export function progressCounts(report: Report | undefined): { done: number; expe
   const done = report.planDiff.tasks.filter((t) => t.expected && t.status === 'done').length;
   return { done, expected: report.planDiff.expected.length };
 }
+
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** A copied build artifact as the Runs view lists it: its path below `artifacts/`. */
+export function artifactLabel(path: string): string {
+  return clip(path.replace(/^artifacts\//, ''), 200);
+}

@@ -11,6 +11,9 @@ export type Section = z.infer<typeof SectionSchema>;
 export const SpanRefSchema = z.object({ traceId: z.string().max(64), spanId: z.string().max(32) });
 export type SpanRef = z.infer<typeof SpanRefSchema>;
 
+export const TimeRangeSchema = z.object({ startMs: z.number(), endMs: z.number() });
+export type TimeRange = z.infer<typeof TimeRangeSchema>;
+
 // ---- host → webview ------------------------------------------------------------------
 export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: RunSnapshotSchema }),
@@ -29,6 +32,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
     section: SectionSchema,
     task: z.string().optional(),
     span: SpanRefSchema.optional(),
+    /** A time range to bring into view on the timeline (e.g. a stall), epoch ms. */
+    range: TimeRangeSchema.optional(),
   }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;

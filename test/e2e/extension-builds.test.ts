@@ -121,56 +121,10 @@ describe('e2e: Build Diagnostics builds in a real VS Code', { timeout: 25 * 60_0
     return vs;
   };
 
-  /** Picks `label` in the quick pick a command opened. The list may still be filling in
-   * (Run Task loads providers progressively), so find and click by label, with retries. */
-  async function choose(label: string): Promise<void> {
-    const page = session().page;
-    const widget = page.locator('.quick-input-widget');
-    await widget.waitFor({ state: 'visible', timeout: 30_000 });
-    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-    await until(`quick pick row "${label}"`, async () => {
-      if ((await row.count()) === 0) return undefined;
-      return row.click({ timeout: 2000 }).then(() => true, () => undefined);
-    }, 30_000, async () => JSON.stringify(await widget.locator('.quick-input-list .monaco-list-row').allInnerTexts()));
-  }
-
   const statusWith = (re: RegExp, timeoutMs: number) =>
     until(`status bar ${re}`, async () => (await session().readStatusBar()).find((s) => re.test(s)), timeoutMs, async () => JSON.stringify(await session().readStatusBar()));
 
-  /** F1 and the command's title, like runCommand, but without waiting for the quick input
-   * to close: the commands here open a quick pick of their own right away. */
-  async function command(title: string): Promise<void> {
-    const page = session().page;
-    const widget = page.locator('.quick-input-widget');
-    const input = widget.locator('.quick-input-box input.input');
-    const rows = widget.locator('.quick-input-list .monaco-list-row');
-    const deadline = Date.now() + 60_000;
-    // Contributed commands are listed once the extension host has read the extension: a
-    // miss closes the palette and types again.
-    for (;;) {
-      if (await input.isVisible()) await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await input.fill(`>${title}`);
-      const until3s = Date.now() + 3000;
-      while (Date.now() < until3s) {
-        const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
-        const idx = labels.indexOf(title);
-        if (idx >= 0) {
-          await rows.nth(idx).click();
-          return;
-        }
-        await sleep(200);
-      }
-      if (Date.now() > deadline) throw new Error(`command "${title}" not in the palette; screenshot: ${await session().screenshot(`ext-failure-${Date.now()}`)}`);
-    }
-  }
-
-  async function runBuild(name: string): Promise<void> {
-    await command('Build Diagnostics: Run Build');
-    await choose(name);
-  }
+  const runBuild = (name: string) => session().runCommand('Build Diagnostics: Run Build', { thenPick: name });
 
   test('Run Build "ok" from the palette: the status bar shows the run, the Tasks view every planned view as done', { timeout: 240_000 }, async () => {
     const vs = session();
@@ -250,9 +204,7 @@ describe('e2e: Build Diagnostics builds in a real VS Code', { timeout: 25 * 60_0
 
   test('Run Task → build-diagnostics runs the build with its output in the terminal', { timeout: 240_000 }, async () => {
     const vs = session();
-    await command('Tasks: Run Task');
-    await choose('build-diagnostics');
-    await choose('build-diagnostics: ok');
+    await vs.runCommand('Tasks: Run Task', { thenPick: ['build-diagnostics', 'build-diagnostics: ok'] });
     const text = await until('the build output and our summary in the terminal', async () => {
       const t = (await vs.page.locator('.terminal-wrapper .xterm-rows').allInnerTexts()).join('\n');
       return /Build complete/.test(t) && /Build Diagnostics: ok success/.test(t) ? t : undefined;

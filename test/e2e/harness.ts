@@ -64,8 +64,12 @@ export interface VSCodeSession {
   page: Page;
   /** The code-server URL that the browser shows. */
   url: string;
-  /** F1, type the command's title (e.g. "Build Diagnostics: Show Log"), Enter. */
-  runCommand(title: string): Promise<void>;
+  /** F1, type the command's title (e.g. "Build Diagnostics: Show Log"), Enter. For a
+   * command that opens a quick pick of its own, `thenPick` chooses in it (a list: one
+   * label per level, e.g. Run Task → task type → task). */
+  runCommand(title: string, opts?: { thenPick?: string | string[] }): Promise<void>;
+  /** Clicks the row labelled exactly `label` in the quick pick that is open now. */
+  pickQuickItem(label: string, timeoutMs?: number): Promise<void>;
   /** A visible notification toast whose message matches; fails listing what is shown. */
   waitForNotification(text: string | RegExp, timeoutMs?: number): Promise<Locator>;
   clickNotificationButton(notificationText: string | RegExp, button: string): Promise<void>;

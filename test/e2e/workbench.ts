@@ -49,8 +49,9 @@ export function makeSession(page: Page, url: string, userData: string, logTail: 
   // Types into the quick input and acts on the row whose label is exactly `label`.
   // The list is computed when the text is typed, and contributed commands only appear
   // once the extension host has registered them (seconds after the workbench shows), so
-  // a miss re-opens the palette and types again until the deadline.
-  async function pick(prefix: string, label: string, timeoutMs = 60_000): Promise<void> {
+  // a miss re-opens the palette and types again until the deadline. `closes: false` is for
+  // a command that opens a quick pick of its own: then the input shows that pick instead.
+  async function pick(prefix: string, label: string, timeoutMs = 60_000, closes = true): Promise<void> {
     const rows = quickInput.locator('.quick-input-list .monaco-list-row');
     const wanted = label.toLowerCase();
     const deadline = Date.now() + timeoutMs;
@@ -68,7 +69,9 @@ export function makeSession(page: Page, url: string, userData: string, logTail: 
           if (focused) await page.keyboard.press('Enter');
           else await rows.nth(idx).click();
           try {
-            await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+            if (closes) await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+            // The command's own pick replaces the palette: its input no longer holds our text.
+            else await waitUntil(async () => !(await quickInput.isVisible()) || !(await quickInputBox.inputValue()).startsWith(prefix), 10_000);
           } catch {
             throw new Error(`picked "${label}" but the quick input stayed open; screenshot: ${await failureShot('quick-pick-open')}`);
           }
@@ -81,6 +84,25 @@ export function makeSession(page: Page, url: string, userData: string, logTail: 
         const shot = await failureShot('quick-pick');
         throw new Error(`"${label}" not found in the quick pick within ${timeoutMs} ms; it shows: ${JSON.stringify(labels)}; screenshot: ${shot}`);
       }
+    }
+  }
+
+  // Clicks the row labelled exactly `label` in a quick pick that is open (one a command
+  // opened). Such lists may still be filling in (Run Task loads providers progressively),
+  // so look again until the deadline.
+  async function pickQuickItem(label: string, timeoutMs = 30_000): Promise<void> {
+    await quickInput.waitFor({ state: 'visible', timeout: timeoutMs });
+    const exact = new RegExp(`^\\s*${escapeRe(label)}\\s*$`);
+    const rows = quickInput.locator('.quick-input-list .monaco-list-row');
+    const row = rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await row.count()) > 0 && (await row.click({ timeout: 2000 }).then(() => true, () => false))) return;
+      if (Date.now() > deadline) {
+        const shown = await rows.allInnerTexts().catch(() => []);
+        throw new Error(`"${label}" not in the open quick pick within ${timeoutMs} ms; it shows: ${JSON.stringify(shown)}; screenshot: ${await failureShot('quick-pick-item')}`);
+      }
+      await sleep(200);
     }
   }
 
@@ -137,7 +159,12 @@ export function makeSession(page: Page, url: string, userData: string, logTail: 
   return {
     page,
     url,
-    runCommand: (title) => pick('>', title),
+    async runCommand(title, opts = {}) {
+      const then = typeof opts.thenPick === 'string' ? [opts.thenPick] : opts.thenPick ?? [];
+      await pick('>', title, 60_000, then.length === 0);
+      for (const label of then) await pickQuickItem(label);
+    },
+    pickQuickItem,
     waitForNotification,
     async clickNotificationButton(notificationText, button) {
       const toast = await waitForNotification(notificationText);
@@ -166,6 +193,14 @@ export function makeSession(page: Page, url: string, userData: string, logTail: 
     extensionHostErrors: () => extensionHostErrors(userData),
     close,
   };
+}
+
+async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(100);
+  }
 }
 
 function escapeRe(s: string): string {

@@ -7,12 +7,14 @@ export interface Recorded {
   commands: Map<string, (...a: unknown[]) => unknown>;
   treeViews: string[];
   taskProviders: string[];
+  /** View types of registered webview panel serializers. */
+  serializers: string[];
   settingsRead: string[];
   messages: string[];
 }
 
 export function installFakeVscode(workspaceRoot: string): Recorded {
-  const rec: Recorded = { commands: new Map(), treeViews: [], taskProviders: [], settingsRead: [], messages: [] };
+  const rec: Recorded = { commands: new Map(), treeViews: [], taskProviders: [], serializers: [], settingsRead: [], messages: [] };
   const disposable = () => ({ dispose() {} });
   class EventEmitter<T> {
     private ls = new Set<(e: T) => void>();
@@ -53,6 +55,11 @@ export function installFakeVscode(workspaceRoot: string): Recorded {
         rec.treeViews.push(id);
         return { dispose() {}, reveal: async () => {} };
       },
+      registerWebviewPanelSerializer: (viewType: string) => {
+        rec.serializers.push(viewType);
+        return { dispose: () => rec.serializers.splice(rec.serializers.indexOf(viewType), 1) };
+      },
+      onDidCloseTerminal: disposable,
       showErrorMessage: message,
       showWarningMessage: message,
       showInformationMessage: message,

@@ -35,7 +35,7 @@ describe('extension manifest ↔ registry', () => {
   test('activation is narrow: never * or on startup', () => {
     for (const e of pkg.activationEvents as string[]) {
       assert.ok(e !== '*' && e !== 'onStartupFinished', `activation event ${e} activates everywhere`);
-      assert.match(e, /^(onView:buildDiagnostics\.|onTaskType:build-diagnostics$|workspaceContains:\.build-diagnostics\/)/);
+      assert.match(e, /^(onView:buildDiagnostics\.|onTaskType:build-diagnostics$|onWebviewPanel:buildDiagnostics\.panel$|workspaceContains:\.build-diagnostics\/)/);
     }
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.description.length > 20, 'limited trust support needs a reason');
@@ -88,6 +88,11 @@ describe('extension manifest ↔ registry', () => {
       assert.deepEqual([...rec.commands.keys()].sort(), c.commands.map((x) => x.command).sort());
       assert.deepEqual(rec.treeViews.sort(), Object.values(c.views).flat().map((v) => v.id).sort());
       assert.deepEqual(rec.taskProviders, c.taskDefinitions.map((t) => t.type));
+      // A panel left open comes back after a reload only if its serializer is registered
+      // during activation, for exactly the view types that activate us.
+      const panelEvents = (pkg.activationEvents as string[]).filter((e) => e.startsWith('onWebviewPanel:')).map((e) => e.slice('onWebviewPanel:'.length));
+      assert.deepEqual(rec.serializers, panelEvents);
+      assert.ok(panelEvents.length > 0, 'the panel does not activate the extension');
       const declared = Object.keys(c.configuration.properties).sort();
       assert.deepEqual([...new Set(rec.settingsRead)].sort(), declared, 'settings read ≠ settings declared');
       assert.deepEqual(rec.messages, [], 'activation with default settings showed a message');
@@ -100,6 +105,7 @@ describe('extension manifest ↔ registry', () => {
 
       for (const d of subscriptions) d.dispose();
       assert.equal(rec.commands.size, 0, 'a command outlived the extension');
+      assert.deepEqual(rec.serializers, [], 'the panel serializer outlived the extension');
       await ext.deactivate();
     } finally {
       rmSync(ws, { recursive: true, force: true });

@@ -10,11 +10,10 @@ import type { Report, Stall } from '../../src/core/report/schema.js';
 import { RUN_SCHEMA, type RunInfo } from '../../src/core/run.js';
 import { failingRunInfo, failingRunStore, ROOT } from '../fixtures/report/failing-run.js';
 import {
-  blockers, escapeMarkdown, failureMessage, formatDuration, groupTasks, progressCounts, stallMessage, taskDescription, taskTooltip,
+  artifactLabel, blockers, escapeMarkdown, failureMessage, formatBytes, formatDuration, groupTasks, progressCounts, stallMessage, taskDescription, taskTooltip,
 } from '../../src/extension/viewModel.js';
 import { locateName, problemEntries } from '../../src/extension/problemsModel.js';
 import { clearHistory, ensureHistoryDir, listRuns, pruneHistory, readReport } from '../../src/extension/history.js';
-import { escapeHtml } from '../../src/extension/panel/escape.js';
 import { toTerminal } from '../../src/extension/terminalText.js';
 
 const report = (): Report => buildReport({ store: failingRunStore(), run: failingRunInfo(), workspaceRoot: ROOT });
@@ -84,9 +83,13 @@ describe('extension view model', () => {
     assert.deepEqual(problemEntries(report(), { cwd: ROOT, buildName: null }).map((e) => e.source), ['traceback']);
   });
 
-  test('panel placeholder and terminal text helpers', () => {
-    assert.equal(escapeHtml('<script>"x"&\''), '&#60;script&#62;&#34;x&#34;&#38;&#39;');
+  test('terminal text, byte sizes and artifact labels', () => {
     assert.equal(toTerminal('a\nb\r\nc'), 'a\r\nb\r\nc');
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(20 * 1024 * 1024), '20 MiB');
+    assert.equal(artifactLabel('artifacts/out/run_diagnostics_report.json'), 'out/run_diagnostics_report.json');
+    assert.equal(artifactLabel('artifacts/a\nb'), 'a b');
   });
 });
 

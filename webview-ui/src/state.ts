@@ -146,6 +146,7 @@ export function applyHostMessage(msg: HostMessage): void {
         section.value = msg.section;
         if (msg.task) taskFilter.value = msg.task;
         if (msg.span) selectSpan(msg.span, msg.section === 'timeline');
+        else if (msg.range && msg.section === 'timeline') focusTime(msg.range.startMs, msg.range.endMs);
       });
       break;
     }

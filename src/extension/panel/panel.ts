@@ -3,15 +3,25 @@
 // subscription is replaced whenever the shown run changes. Protocol: src/protocol/messages.
 import * as vscode from 'vscode';
 import { Lifetime } from '../lifetime.js';
-import { parsePanelState, parseWebviewMessage, type HostMessage, type Section, type SpanRef, type WebviewMessage } from '../../protocol/messages.js';
+import { parsePanelState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/messages.js';
 import { buildDelta, buildSnapshot, type SnapshotCursor } from '../../protocol/snapshot.js';
 import { compareReports } from '../../protocol/compare.js';
 import { ReadyQueue, Throttle } from './channel.js';
 import { panelHtml } from './html.js';
 import { resolveInWorkspace } from './workspacePath.js';
 import type { PanelRun, PanelRunSource } from './source.js';
+import { PANEL_VIEW_TYPE } from '../registry.js';
+import type { PanelReveal } from './reveals.js';
 
-export const PANEL_VIEW_TYPE = 'buildDiagnostics.panel';
+export { PANEL_VIEW_TYPE };
+export type { PanelReveal };
+
+/** A run to show that the source cannot select for everyone is pinned to this panel. */
+function pinFor(source: PanelRunSource, runId: string | null | undefined): string | null {
+  if (!runId) return null;
+  return source.select?.(runId) ? null : runId;
+}
+
 /** Deltas: at most 10 a second. Reports on big live runs: at most one a second. */
 const DELTA_INTERVAL_MS = 100;
 const BIG_RUN_SPANS = 10_000;
@@ -33,16 +43,20 @@ export class BuildPanel extends Lifetime {
   private reportPending = false;
   private pinnedRunId: string | null;
 
-  /** Show the panel (creating it if needed), optionally on a given run and section. */
-  static createOrShow(context: vscode.ExtensionContext, source: PanelRunSource, opts: { runId?: string; reveal?: { section: Section; task?: string; span?: SpanRef } } = {}): BuildPanel {
+  /** Show the panel (creating it if needed), optionally on a given run and section. The
+   * panel shows the run the extension shows (RunsModel): `runId` selects that run for
+   * every view when the source can, else it is pinned to this panel. */
+  static createOrShow(context: vscode.ExtensionContext, source: PanelRunSource, opts: { runId?: string; reveal?: PanelReveal } = {}): BuildPanel {
+    const pin = pinFor(source, opts.runId);
     let p = BuildPanel.instance;
-    if (p) p.panel.reveal(undefined, false);
-    else {
+    if (p) {
+      p.panel.reveal(undefined, false);
+      if (pin !== p.pinnedRunId || source.current(pin)?.runId !== p.run?.runId) p.showRun(pin);
+    } else {
       const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Build Diagnostics', vscode.ViewColumn.Active, BuildPanel.options(context));
-      p = new BuildPanel(panel, context, source, opts.runId ?? null);
+      p = new BuildPanel(panel, context, source, pin);
     }
-    if (opts.runId && opts.runId !== p.run?.runId) p.showRun(opts.runId);
-    if (opts.reveal) p.reveal(opts.reveal.section, opts.reveal.task, opts.reveal.span);
+    if (opts.reveal) p.reveal(opts.reveal);
     return p;
   }
 
@@ -52,7 +66,7 @@ export class BuildPanel extends Lifetime {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         panel.webview.options = BuildPanel.options(context);
         BuildPanel.instance?.dispose();
-        new BuildPanel(panel, context, source, parsePanelState(state)?.runId ?? null);
+        new BuildPanel(panel, context, source, pinFor(source, parsePanelState(state)?.runId));
       },
     });
   }
@@ -105,9 +119,15 @@ export class BuildPanel extends Lifetime {
     this.panel.dispose();
   }
 
-  reveal(section: Section, task?: string, span?: SpanRef): void {
+  reveal(r: PanelReveal): void {
     this.panel.reveal(undefined, false);
-    this.queue.send({ type: 'reveal', section, ...(task ? { task } : {}), ...(span ? { span } : {}) });
+    this.queue.send({
+      type: 'reveal',
+      section: r.section,
+      ...(r.task ? { task: r.task } : {}),
+      ...(r.span ? { span: r.span } : {}),
+      ...(r.range ? { range: r.range } : {}),
+    });
   }
 
   private post(msg: HostMessage): void {
@@ -126,7 +146,8 @@ export class BuildPanel extends Lifetime {
       this.post({ type: 'empty', message: 'No build run yet. Start one with "Build Diagnostics: Run Build".' });
       return;
     }
-    this.panel.title = `Build Diagnostics · ${run.info().command}`;
+    const info = run.info();
+    this.panel.title = `Build Diagnostics · ${info.buildName ?? info.command}`;
     const life = new Lifetime();
     life.register(run.store.onIngest(() => this.throttle.poke()));
     this.runLife = life;

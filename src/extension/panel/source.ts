@@ -19,10 +19,14 @@ export interface PanelRun {
 }
 
 export interface PanelRunSource {
-  /** The run to show: `runId` when given and known, else the live run, else the latest. */
+  /** The run to show: `runId` when given and known, else the one the extension shows (a
+   * new run as it starts; the run picked in the Runs view). */
   current(runId?: string | null): PanelRun | undefined;
-  /** Fires when the run to show changes (a run started or finished, history changed). */
+  /** Fires when the run to show may have changed (a run started or finished, another run
+   * was picked, history changed) and when a live run's figures were refreshed. */
   onDidChange: vscode.Event<void>;
+  /** Make `runId` the shown run everywhere (panel, trees, status bar); false when unknown. */
+  select?(runId: string): boolean;
   /** Earlier runs of the workspace, newest first (for Compare). */
   listRuns(): RunListEntry[];
   /** The report.json of a run, for Compare. */

@@ -36,6 +36,20 @@ export class TasksTree implements vscode.TreeDataProvider<TaskNode> {
     return [];
   }
 
+  /** For TreeView.reveal: VS Code finds nodes by their item ids, so fresh objects do. */
+  getParent(n: TaskNode): TaskNode | undefined {
+    if (n.kind === 'group') return undefined;
+    if (n.kind === 'blocker') return { kind: 'task', task: n.task };
+    const g = groupTasks(this.model.shown?.report).find((x) => x.status === n.task.status);
+    return g ? { kind: 'group', status: g.status, tasks: g.tasks } : undefined;
+  }
+
+  /** The node of the shown run's task `name`, if it has one. */
+  taskNode(name: string): TaskNode | undefined {
+    const task = this.model.shown?.report?.planDiff.tasks.find((t) => t.name === name);
+    return task ? { kind: 'task', task } : undefined;
+  }
+
   getTreeItem(n: TaskNode): vscode.TreeItem {
     const run = this.model.shown?.dir ?? '';
     if (n.kind === 'group') {

@@ -40,12 +40,15 @@ export function Timeline() {
 
   const stalls = useMemo(() => {
     const end = isoMs(rep?.run.endedAt) ?? layout.t1;
-    return (rep?.stalls ?? []).map((s) => ({ startMs: isoMs(s.startedAt) ?? 0, endMs: isoMs(s.endedAt) ?? end }));
+    // An open stall lasts as long as its gap says (the host's clock, like the telemetry's),
+    // even when no span has arrived since: that silence is the stall.
+    const openEnd = (s: { lastProgressAt: string | null; gapS: number }) => Math.max(end, (isoMs(s.lastProgressAt) ?? 0) + s.gapS * 1000);
+    return (rep?.stalls ?? []).map((s) => ({ startMs: isoMs(s.startedAt) ?? 0, endMs: isoMs(s.endedAt) ?? openEnd(s) }));
   }, [rep, layout]);
   const axis = useMemo(() => {
     const runStart = isoMs(rep?.run.startedAt);
     const t0 = Math.min(layout.t0, runStart ?? layout.t0);
-    const t1 = Math.max(layout.t1, isoMs(rep?.run.endedAt) ?? layout.t1);
+    const t1 = Math.max(layout.t1, isoMs(rep?.run.endedAt) ?? layout.t1, ...stalls.map((s) => s.endMs));
     // A gap that holds a stall stays at full width: the stall is the point of looking.
     const gaps = compress
       ? (rep?.idleGaps ?? [])
@@ -299,6 +302,8 @@ export function Timeline() {
             role="img"
             aria-label={`Timeline of ${data.spans.length} spans in ${layout.groups.length} stages. Arrow keys pan, plus and minus zoom, n jumps to the next search match.`}
             data-testid="timeline-canvas"
+            data-stall-count={stalls.length}
+            data-span-count={data.spans.length}
             onPointerDown={onPointerDown}
             onPointerMove={onPointerMove}
             onPointerUp={onPointerUp}
