@@ -6,7 +6,7 @@
 //                         stdout/stderr lines as log records, our monitor's observations
 //   stdio.log             the child's stdout and stderr bytes, as the user saw them
 //   report.json / .md / .html   written at the end, rebuilt by `build-diag report`
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunInfo } from '../core/run.js';
 
@@ -34,6 +34,8 @@ export class BundleWriter {
   private readonly onError: (message: string) => void;
   readonly dir: string;
   private bytesWritten = 0;
+  /** After create(): a failing write no longer throws (the run must go on), it is reported. */
+  private opened = false;
 
   private constructor(dir: string, private readonly fs: BundleFs, onError: (message: string) => void) {
     this.dir = dir;
@@ -56,6 +58,7 @@ export class BundleWriter {
     } catch (e) {
       throw new BundleError(`cannot write the run folder ${dir}: ${describe(e)}`);
     }
+    w.opened = true;
     return w;
   }
 
@@ -85,14 +88,28 @@ export class BundleWriter {
     try {
       this.fs.writeSync(fd, data);
     } catch (e) {
-      this.failed = `writing ${file} in ${this.dir} failed (${describe(e)}); the run goes on and its telemetry stays in memory, but the bundle is incomplete`;
-      this.onError(this.failed);
+      this.fail(file, e);
     }
   }
 
-  /** Atomic rewrite of run.json (write a temporary file, then rename over). */
+  /** The first failure is reported; later ones (the same full disk) only keep it. */
+  private fail(file: string, e: unknown): void {
+    if (this.failed) return;
+    this.failed = `writing ${file} in ${this.dir} failed (${describe(e)}); the run goes on and its telemetry stays in memory, but the bundle is incomplete`;
+    this.onError(this.failed);
+  }
+
+  /** Atomic rewrite of run.json (write a temporary file, then rename over). Once the bundle
+   * is open, a failure (disk full) is reported through onError instead of thrown. */
   writeRunInfo(info: RunInfo): void {
-    writeAtomic(join(this.dir, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
+    const path = join(this.dir, RUN_FILE);
+    try {
+      writeAtomic(path, JSON.stringify(info, null, 2) + '\n');
+    } catch (e) {
+      if (!this.opened) throw e;
+      removeQuietly(`${path}.${process.pid}.tmp`);
+      this.fail(RUN_FILE, e);
+    }
   }
 
   writeFile(name: string, content: string): void {
@@ -115,6 +132,14 @@ export class BundleWriter {
     }
     this.telemetryFd = undefined;
     this.stdioFd = undefined;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing more to do on a failing disk
   }
 }
 

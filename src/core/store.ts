@@ -43,13 +43,21 @@ export function spanKey(traceId: string, spanId: string): string {
   return `${traceId}:${spanId}`;
 }
 
+function findSpan(entry: Span | Span[], traceId: string): Span | undefined {
+  if (!Array.isArray(entry)) return entry.traceId === traceId ? entry : undefined;
+  for (const s of entry) if (s.traceId === traceId) return s;
+  return undefined;
+}
+
 export class RunStore {
   readonly spans: Span[] = [];
   readonly logs: LogRecord[] = [];
   readonly metrics: MetricPoint[] = [];
   readonly events: RecognizedEvent[] = [];
   readonly dropped: DroppedCounts = { spans: 0, logs: 0, metrics: 0, events: 0, duplicateSpans: 0 };
-  private readonly byKey = new Map<string, Span>();
+  /** By span id (trace ids compared on lookup): no key string per span, and span ids
+   * collide across traces only by accident, which the list form covers. */
+  private readonly bySpanId = new Map<string, Span | Span[]>();
   private readonly logIndexBySpan = new Map<string, number[]>();
   private readonly listeners = new Set<IngestListener>();
   private readonly traceIds = new Set<string>();
@@ -60,8 +68,8 @@ export class RunStore {
   ingest(batch: TelemetryBatch, receivedAtMs: number = Date.now()): IngestDelta {
     const delta: IngestDelta = { spans: [], logs: [], metrics: [], events: [], receivedAtMs };
     for (const span of batch.spans) {
-      const key = spanKey(span.traceId, span.spanId);
-      if (this.byKey.has(key)) {
+      const prev = this.bySpanId.get(span.spanId);
+      if (prev !== undefined && findSpan(prev, span.traceId)) {
         this.dropped.duplicateSpans++;
         continue;
       }
@@ -69,11 +77,13 @@ export class RunStore {
         this.dropped.spans++;
         continue;
       }
-      this.byKey.set(key, span);
+      if (prev === undefined) this.bySpanId.set(span.spanId, span);
+      else if (Array.isArray(prev)) prev.push(span);
+      else this.bySpanId.set(span.spanId, [prev, span]);
       this.spans.push(span);
       this.traceIds.add(span.traceId);
       delta.spans.push(span);
-      for (const ev of recognizeSpanEvents(span)) this.addEvent(ev, delta);
+      if (span.events.length > 0) for (const ev of recognizeSpanEvents(span)) this.addEvent(ev, delta);
     }
     for (const log of batch.logs) {
       if (this.logs.length >= this.caps.maxLogs) {
@@ -123,7 +133,8 @@ export class RunStore {
   }
 
   span(traceId: string, spanId: string): Span | undefined {
-    return this.byKey.get(spanKey(traceId, spanId));
+    const found = this.bySpanId.get(spanId);
+    return found === undefined ? undefined : findSpan(found, traceId);
   }
 
   logsOfSpan(traceId: string, spanId: string): LogRecord[] {

@@ -9,7 +9,20 @@ export class BadBodyEncoding extends Error {}
 /** The client went away before the body was complete. */
 export class ClientGone extends Error {}
 
-export function readBody(req: IncomingMessage, opts: { maxBytes: number; gzip: boolean }): Promise<Buffer> {
+/** The receiver is holding too many bytes of unfinished request bodies (see InflightBudget). */
+export class ReceiverBusy extends Error {}
+
+/** Bytes held in memory across all bodies being read, shared by a receiver's requests.
+ * `take` returns false when taking `n` more would exceed the limit. */
+export interface InflightBudget {
+  take(n: number): boolean;
+  release(n: number): void;
+}
+
+export function readBody(
+  req: IncomingMessage,
+  opts: { maxBytes: number; gzip: boolean; budget?: InflightBudget; onHeld?: (bytes: number) => void },
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -40,6 +53,12 @@ export function readBody(req: IncomingMessage, opts: { maxBytes: number; gzip: b
         finish(new BodyTooLarge(`body exceeds ${opts.maxBytes} bytes${opts.gzip ? ' after decompression' : ''}`));
         return;
       }
+      if (opts.budget && !opts.budget.take(c.length)) {
+        finish(new ReceiverBusy('the receiver is holding too many unfinished request bodies; retry later'));
+        return;
+      }
+      // What the caller must give back to the budget once it is done with the body.
+      opts.onHeld?.(c.length);
       chunks.push(c);
     };
     const onClose = (): void => {

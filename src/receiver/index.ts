@@ -6,7 +6,21 @@
 //   (body never read) · 415 content type other than application/x-protobuf or
 //   application/json, or a content encoding other than gzip/identity · 413 body over
 //   `maxBodyBytes` (declared, or counted while streaming after decompression) · 400 body
-//   that does not decode · 200 with an Export*ServiceResponse otherwise.
+//   that does not decode · 503 + `Retry-After` when accepting the body would push the bytes
+//   held for unfinished requests over `maxInflightBytes` (back-pressure, below) or when the
+//   sink asks for a pause · 200 with an Export*ServiceResponse otherwise.
+// Back-pressure (https://opentelemetry.io/docs/specs/otlp/#otlphttp-throttling): many
+// concurrent exporters could each hold a large body in our memory while it uploads. The sum
+// of bytes buffered for requests not yet answered is bounded by `maxInflightBytes`; past it
+// a request is answered 503 Service Unavailable with `Retry-After` (seconds), which OTLP
+// exporters treat as retryable, instead of buffering without bound. A request that is
+// alone is always admitted (up to maxBodyBytes), so progress never stops.
+// Responsiveness: the receiver shares its thread with the editor. Decoding and storing a
+// 512-span batch takes milliseconds; when many requests complete in the same turn of the
+// event loop, handling them back to back would hold the loop for all of them. So complete
+// bodies wait for their turn and are handled one per turn (setImmediate between), letting
+// timers and other I/O run in between; the bytes they hold count against the in-flight
+// budget, so a backlog turns into 503s, not into memory.
 // Error bodies are a google.rpc.Status in the request's encoding (JSON when unknown).
 //
 // Partial success: a span, log record or data point whose *ids* are wrong (wrong length,
@@ -30,7 +44,7 @@ import {
   type OtlpRequest,
   type OtlpSignal,
 } from '../core/otlp/index.js';
-import { BadBodyEncoding, BodyTooLarge, ClientGone, readBody } from './body.js';
+import { BadBodyEncoding, BodyTooLarge, ClientGone, ReceiverBusy, readBody, type InflightBudget } from './body.js';
 
 export interface ReceiverOptions {
   /** Per-run bearer token; requests must send `Authorization: Bearer <token>`. */
@@ -41,7 +55,16 @@ export interface ReceiverOptions {
   port?: number;
   /** Default 32 MiB, applied after gzip decompression. */
   maxBodyBytes?: number;
-  /** Called synchronously for each accepted request. */
+  /** Bound on the bytes held for all unfinished request bodies together (after
+   * decompression). Default max(64 MiB, 2 × maxBodyBytes). */
+  maxInflightBytes?: number;
+  /** Seconds sent in `Retry-After` with a 503. Default 1. */
+  retryAfterS?: number;
+  /** Handle one complete request per event-loop turn (default true; see the header). */
+  onePerTurn?: boolean;
+  /** Called synchronously for each accepted request. It may throw an HttpError to answer
+   * the request, or an error with a numeric `retryAfterMs` (e.g. the gRPC receiver's
+   * ExportRetryLater) to answer 503 + Retry-After: the sink cannot take data right now. */
   onExport: (exp: ReceivedExport) => void;
   /** Called for every request answered with a non-200 status. */
   onRejected?: (info: { status: number; message: string; path: string }) => void;
@@ -57,6 +80,8 @@ export interface ReceivedExport {
   signal: OtlpSignal;
   /** Canonical OTLP/JSON, without the items that were rejected. */
   request: OtlpRequest;
+  /** The normalized model of `request`, built when first read (from `request` as it is
+   * then: a sink that rewrites `request` first gets the rewritten model). */
   batch: TelemetryBatch;
   encoding: 'protobuf' | 'json';
   /** Body size after decompression. */
@@ -71,6 +96,8 @@ export interface Receiver {
   port: number;
   close(): Promise<void>;
   stats(): { accepted: number; rejected: number };
+  /** Back-pressure figures: bytes held now and at most, requests answered 503 busy. */
+  load(): { inflightBytes: number; peakInflightBytes: number; busy: number };
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -108,6 +135,28 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const expectedAuth = digest(`Bearer ${opts.token}`);
   const counts = { accepted: 0, rejected: 0 };
+  const maxInflight = opts.maxInflightBytes ?? Math.max(64 * 1024 * 1024, 2 * maxBodyBytes);
+  const retryAfter = String(Math.max(1, Math.ceil(opts.retryAfterS ?? 1)));
+  const load = { inflightBytes: 0, peakInflightBytes: 0, busy: 0 };
+  const onePerTurn = opts.onePerTurn !== false;
+  let queue: Promise<void> = Promise.resolve();
+  /** Resolves when it is this request's turn: the previous one's turn plus one loop turn. */
+  const nextTurn = (): Promise<void> => (queue = queue.then(() => new Promise<void>((r) => setImmediate(r))));
+  const busyError = (why: string, seconds = retryAfter): HttpError =>
+    new HttpError(503, RpcCode.UNAVAILABLE, why, { 'Retry-After': seconds });
+  /** A request's share of the in-flight budget: over the limit only counts when some other
+   * request holds bytes too, so a lone request is never refused. */
+  const budgetFor = (held: { bytes: number }): InflightBudget => ({
+    take: (n) => {
+      if (load.inflightBytes + n > maxInflight && load.inflightBytes > held.bytes) return false;
+      load.inflightBytes += n;
+      if (load.inflightBytes > load.peakInflightBytes) load.peakInflightBytes = load.inflightBytes;
+      return true;
+    },
+    release: (n) => {
+      load.inflightBytes -= n;
+    },
+  });
 
   const reject = (req: IncomingMessage, res: ServerResponse, path: string, enc: Encoding, err: HttpError): void => {
     counts.rejected++;
@@ -135,6 +184,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0]!;
     const enc = encodingOf(req.headers['content-type']);
+    const held = { bytes: 0 };
+    const budget = budgetFor(held);
     try {
       const signal = PATHS[path];
       if (!signal) throw new HttpError(404, RpcCode.NOT_FOUND, `unknown path ${path.slice(0, 100)}; expected /v1/traces, /v1/logs or /v1/metrics`);
@@ -155,7 +206,16 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       if (Number.isFinite(declared) && declared > maxBodyBytes) {
         throw new HttpError(413, RpcCode.RESOURCE_EXHAUSTED, `body of ${declared} bytes exceeds the limit of ${maxBodyBytes}`);
       }
-      const body = await readBody(req, { maxBytes: maxBodyBytes, gzip: ce === 'gzip' || ce === 'x-gzip' });
+      if (Number.isFinite(declared) && load.inflightBytes > 0 && load.inflightBytes + declared > maxInflight) {
+        throw busyError(`the receiver is busy (${load.inflightBytes} bytes of other requests in flight); retry after ${retryAfter} s`);
+      }
+      const body = await readBody(req, {
+        maxBytes: maxBodyBytes,
+        gzip: ce === 'gzip' || ce === 'x-gzip',
+        budget,
+        onHeld: (n) => (held.bytes += n),
+      });
+      if (onePerTurn) await nextTurn();
 
       const reasons: string[] = [];
       let rejectedItems = 0;
@@ -169,8 +229,26 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         enc === 'protobuf'
           ? decodeProtobuf(signal, body, decodeOpts)
           : decodeJson(signal, utf8.decode(body), decodeOpts);
-      const batch = normalize(signal, request);
-      opts.onExport({ signal, request, batch, encoding: enc, bytes: body.length, rejectedItems });
+      // The model is built on first use: the run session normalizes the request itself
+      // after redaction, so for it this work would be wasted (a sixth of ingest time).
+      let batch: TelemetryBatch | undefined;
+      const exp: ReceivedExport = {
+        signal,
+        request,
+        get batch() {
+          return (batch ??= normalize(signal, request));
+        },
+        encoding: enc,
+        bytes: body.length,
+        rejectedItems,
+      };
+      try {
+        opts.onExport(exp);
+      } catch (e) {
+        const ms = retryAfterMsOf(e);
+        if (ms !== undefined) throw busyError(e instanceof Error ? e.message : 'retry later', String(Math.max(1, Math.ceil(ms / 1000))));
+        throw e;
+      }
 
       counts.accepted++;
       const message =
@@ -182,7 +260,12 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       });
       res.end(out);
     } catch (e) {
-      reject(req, res, path, enc ?? 'json', toHttpError(e));
+      const err = e instanceof ReceiverBusy ? busyError(e.message) : toHttpError(e);
+      if (err.status === 503) load.busy++;
+      reject(req, res, path, enc ?? 'json', err);
+    } finally {
+      budget.release(held.bytes);
+      held.bytes = 0;
     }
   };
 
@@ -212,6 +295,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     url: `http://${urlHost}:${port}`,
     port,
     stats: () => ({ ...counts }),
+    load: () => ({ ...load }),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -245,6 +329,14 @@ function toHttpError(e: unknown): HttpError {
   if (e instanceof OtlpDecodeError || e instanceof BadBodyEncoding) return new HttpError(400, RpcCode.INVALID_ARGUMENT, e.message);
   if (e instanceof ClientGone) return new HttpError(400, RpcCode.INVALID_ARGUMENT, e.message);
   return new HttpError(500, RpcCode.INTERNAL, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** `retryAfterMs` of an error that asks the client to come back later (duck-typed so that
+ * this module does not depend on the gRPC receiver's ExportRetryLater). */
+function retryAfterMsOf(e: unknown): number | undefined {
+  if (!(e instanceof Error) || !('retryAfterMs' in e)) return undefined;
+  const ms = (e as { retryAfterMs: unknown }).retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 function safeCall(fn: () => void): void {

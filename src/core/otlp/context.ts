@@ -61,6 +61,17 @@ export class DecodeContext {
     }
   }
 
+  /** Current path depth, to restore after a rejected item (see {@link rejectItem}). */
+  get depth(): number {
+    return this.path.length;
+  }
+
+  /** Report an item rejected outside {@link item} (the fast protobuf decoder's own loop). */
+  rejectItem(e: ItemRejected, depth: number): void {
+    this.path.length = depth;
+    this.onItemRejected!(e.message);
+  }
+
   /** Checks a decoded id (lower hex). `required` ids must be present and not all zero. */
   checkId(hex: string, bytes: 8 | 16, field: string, required: boolean): void {
     if (hex === '') {

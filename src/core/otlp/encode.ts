@@ -57,6 +57,7 @@ export const RpcCode = {
   RESOURCE_EXHAUSTED: 8,
   INTERNAL: 13,
   UNIMPLEMENTED: 12,
+  UNAVAILABLE: 14,
   UNAUTHENTICATED: 16,
 } as const;
 

@@ -1,350 +1,816 @@
-// Binary OTLP → canonical OTLP/JSON: protobufjs decodes the wire format, then one
-// hand-written pass turns its message objects (Long for 64-bit ints, Uint8Array for
-// bytes, oneof virtual properties) into the canonical form described in types.ts.
-import { otlpTypes } from './schema.js';
-import { DecodeContext } from './context.js';
-import { bytesToBase64, bytesToHex, canonDouble, isZeroLong, longToDecimal } from './encoding.js';
+// Binary OTLP → canonical OTLP/JSON, the fast path for traces and logs: one pass over the
+// wire bytes straight into the canonical objects, without protobufjs's message objects,
+// Longs and byte copies (see wire.ts). It mirrors protobufjs's generated decoders field by
+// field — wire-type checks, "last one wins" for scalars and oneofs, merging of repeated
+// sub-messages, the recursion limit, skipping of unknown fields — and the reference
+// conversion's order of checks (from-proto-reference.ts), so both accept and refuse the
+// same bytes and give equal requests; test/unit/otlp-fast-decode.test.ts holds them equal
+// on fuzzed input. Metrics (rare, small) still take the reference path.
+import { DecodeContext, ItemRejected } from './context.js';
+import { bytesToBase64, canonDouble } from './encoding.js';
+import { decodeProtobufReference } from './from-proto-reference.js';
 import {
   OtlpDecodeError,
   type DecodeOptions,
   type OtlpAnyValue,
-  type OtlpBuckets,
-  type OtlpExemplar,
   type OtlpKeyValue,
   type OtlpLogRecord,
-  type OtlpMetric,
   type OtlpRequest,
   type OtlpResource,
   type OtlpScope,
   type OtlpSignal,
   type OtlpSpan,
+  type OtlpSpanEvent,
+  type OtlpSpanLink,
 } from './types.js';
-
-// protobufjs messages are untyped. What we rely on: unset plain scalars read as their
-// default (from the prototype), repeated fields as arrays, unset sub-messages, oneof
-// members and `optional` fields as null, and the oneof name (`value`, `data`) names the
-// member that is set. 64-bit integers are long.js Longs; bytes are Uint8Arrays.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Pb = any;
+import { createReader, enter, lastFixed64, leave, readBytes, readDouble, readFixed32, readFixed64, readHex, readString, readVarint64, skip, type Reader } from './wire.js';
 
 export function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array, opts?: DecodeOptions): OtlpRequest {
-  const type = otlpTypes().request[signal];
-  let msg: Pb;
+  if (signal === 'metrics') return decodeProtobufReference(signal, bytes, opts);
+  const d = new FastDecoder(new DecodeContext(opts), createReader(bytes));
   try {
-    msg = type.decode(bytes);
+    return signal === 'traces' ? { resourceSpans: d.request(true) } : { resourceLogs: d.request(false) };
   } catch (e) {
+    if (e instanceof OtlpDecodeError) throw e;
     const why = e instanceof Error ? e.message : String(e);
-    throw new OtlpDecodeError(`invalid protobuf ${type.name}: ${why}`);
+    throw new OtlpDecodeError(`invalid protobuf ${signal === 'traces' ? 'ExportTraceServiceRequest' : 'ExportLogsServiceRequest'}: ${why}`);
   }
-  const ctx = new DecodeContext(opts);
-  if (signal === 'traces') {
-    return { resourceSpans: walk(ctx, msg.resourceSpans, 'resourceSpans', 'scopeSpans', 'spans', (s) => ctx.item(() => span(ctx, s))) };
+}
+
+/** A list of attributes and whether a value in it nests deeper than allowed (the
+ * reference fails the request when — and only when — its conversion reaches that list). */
+interface Attrs {
+  list: OtlpKeyValue[];
+  deep: boolean;
+}
+
+/** One AnyValue being decoded. protobufjs keeps every member it has seen and names the last
+ * one set; a repeated AnyValue field merges into the same object, and a repeated
+ * array/kvlist member appends. This keeps the same state without allocating per value. */
+class AnyState {
+  member = 0;
+  str = '';
+  bool = false;
+  int = '';
+  dbl = 0;
+  bytes = '';
+  arr: OtlpAnyValue[] | undefined;
+  arrDeep = false;
+  kvl: OtlpKeyValue[] | undefined;
+  kvlDeep = false;
+  reset(): void {
+    this.member = 0;
+    this.arr = undefined;
+    this.kvl = undefined;
+    this.arrDeep = false;
+    this.kvlDeep = false;
   }
-  if (signal === 'logs') {
-    return { resourceLogs: walk(ctx, msg.resourceLogs, 'resourceLogs', 'scopeLogs', 'logRecords', (l) => ctx.item(() => logRecord(ctx, l))) };
+}
+const M_STR = 1;
+const M_BOOL = 2;
+const M_INT = 3;
+const M_DBL = 4;
+const M_ARR = 5;
+const M_KVL = 6;
+const M_BYTES = 7;
+
+class FastDecoder {
+  private readonly maxDepth: number;
+  /** AnyValue states by protobuf nesting level (at most one live per level). */
+  private readonly states: AnyState[] = [];
+  /** Whether the value last finished nests too deep (see Attrs). */
+  private deep = false;
+
+  constructor(
+    private readonly ctx: DecodeContext,
+    private readonly r: Reader,
+  ) {
+    this.maxDepth = ctx.maxDepth;
   }
-  return { resourceMetrics: walk(ctx, msg.resourceMetrics, 'resourceMetrics', 'scopeMetrics', 'metrics', (m) => metric(ctx, m)) };
-}
 
-/** Resource → scope → leaf lists, the same three levels for every signal. */
-function walk<R>(
-  ctx: DecodeContext,
-  resources: Pb[],
-  resField: string,
-  scopeField: string,
-  leafField: string,
-  leaf: (x: Pb) => unknown,
-): R[] {
-  return mapList(ctx, resField, resources, (rx: Pb) => {
-    const out: Pb = {};
-    if (rx.resource) out.resource = resource(ctx, rx.resource);
-    const scopes = mapList(ctx, scopeField, rx[scopeField], (sx: Pb) => {
-      const so: Pb = {};
-      if (sx.scope) so.scope = scope(ctx, sx.scope);
-      const leaves = mapList(ctx, leafField, sx[leafField], leaf);
-      if (leaves.length) so[leafField] = leaves;
-      if (sx.schemaUrl) so.schemaUrl = sx.schemaUrl;
-      return so;
-    });
-    if (scopes.length) out[scopeField] = scopes;
-    if (rx.schemaUrl) out.schemaUrl = rx.schemaUrl;
-    return out as R;
-  });
-}
-
-function mapList<R>(ctx: DecodeContext, field: string, arr: Pb[] | undefined, fn: (x: Pb) => R | undefined): R[] {
-  const out: R[] = [];
-  if (!arr || arr.length === 0) return out;
-  ctx.push(field);
-  for (let i = 0; i < arr.length; i++) {
-    ctx.push(i);
-    const r = fn(arr[i]);
-    if (r !== undefined) out.push(r);
-    ctx.pop();
-  }
-  ctx.pop();
-  return out;
-}
-
-function resource(ctx: DecodeContext, r: Pb): OtlpResource {
-  const out: OtlpResource = {};
-  if (r.attributes.length) out.attributes = attrs(ctx, r.attributes);
-  if (r.droppedAttributesCount) out.droppedAttributesCount = r.droppedAttributesCount;
-  return out;
-}
-
-function scope(ctx: DecodeContext, s: Pb): OtlpScope {
-  const out: OtlpScope = {};
-  if (s.name) out.name = s.name;
-  if (s.version) out.version = s.version;
-  if (s.attributes.length) out.attributes = attrs(ctx, s.attributes);
-  if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
-  return out;
-}
-
-function attrs(ctx: DecodeContext, kvs: Pb[]): OtlpKeyValue[] {
-  const out: OtlpKeyValue[] = new Array(kvs.length);
-  for (let i = 0; i < kvs.length; i++) {
-    const kv = kvs[i];
-    out[i] = { key: kv.key, value: kv.value ? anyValue(ctx, kv.value, 0) : {} };
-  }
-  return out;
-}
-
-function anyValue(ctx: DecodeContext, v: Pb, depth: number): OtlpAnyValue {
-  switch (v.value as string | undefined) {
-    case 'stringValue':
-      return { stringValue: v.stringValue };
-    case 'boolValue':
-      return { boolValue: v.boolValue };
-    case 'intValue':
-      return { intValue: longToDecimal(v.intValue, true) };
-    case 'doubleValue':
-      return { doubleValue: canonDouble(v.doubleValue) };
-    case 'bytesValue':
-      return { bytesValue: bytesToBase64(v.bytesValue) };
-    case 'arrayValue': {
-      if (depth >= ctx.maxDepth) ctx.fail(`AnyValue nested deeper than ${ctx.maxDepth} levels`);
-      const vals: Pb[] = v.arrayValue.values;
-      const out: OtlpAnyValue[] = new Array(vals.length);
-      for (let i = 0; i < vals.length; i++) out[i] = anyValue(ctx, vals[i], depth + 1);
-      return { arrayValue: { values: out } };
-    }
-    case 'kvlistValue': {
-      if (depth >= ctx.maxDepth) ctx.fail(`AnyValue nested deeper than ${ctx.maxDepth} levels`);
-      const kvs: Pb[] = v.kvlistValue.values;
-      const out: OtlpKeyValue[] = new Array(kvs.length);
-      for (let i = 0; i < kvs.length; i++) {
-        const kv = kvs[i];
-        out[i] = { key: kv.key, value: kv.value ? anyValue(ctx, kv.value, depth + 1) : {} };
+  /** ExportTraceServiceRequest / ExportLogsServiceRequest: repeated Resource* = 1. */
+  request(traces: boolean): never[] {
+    const r = this.r;
+    const out: unknown[] = [];
+    const ctx = this.ctx;
+    ctx.push(traces ? 'resourceSpans' : 'resourceLogs');
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      if (t >>> 3 === 1 && u === 2) {
+        ctx.push(out.length);
+        out.push(this.resourceX(1, traces));
+        ctx.pop();
+        continue;
       }
-      return { kvlistValue: { values: out } };
+      skip(r, u, 0, t >>> 3);
     }
-    default:
-      return {};
-  }
-}
-
-const u64 = (v: U64): string => longToDecimal(v, false);
-type U64 = { low: number; high: number } | number;
-
-function span(ctx: DecodeContext, s: Pb): OtlpSpan {
-  const traceId = bytesToHex(s.traceId);
-  const spanId = bytesToHex(s.spanId);
-  ctx.checkId(traceId, 16, 'traceId', true);
-  ctx.checkId(spanId, 8, 'spanId', true);
-  const out: OtlpSpan = {
-    traceId,
-    spanId,
-    name: s.name,
-    kind: s.kind,
-    startTimeUnixNano: u64(s.startTimeUnixNano),
-    endTimeUnixNano: u64(s.endTimeUnixNano),
-  };
-  if (s.traceState) out.traceState = s.traceState;
-  if (s.parentSpanId.length) {
-    out.parentSpanId = bytesToHex(s.parentSpanId);
-    ctx.checkId(out.parentSpanId, 8, 'parentSpanId', false);
-  }
-  if (s.flags) out.flags = s.flags;
-  if (s.attributes.length) out.attributes = attrs(ctx, s.attributes);
-  if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
-  if (s.events.length) {
-    out.events = s.events.map((e: Pb) => {
-      const eo: Pb = {};
-      if (!isZeroLong(e.timeUnixNano)) eo.timeUnixNano = u64(e.timeUnixNano);
-      if (e.name) eo.name = e.name;
-      if (e.attributes.length) eo.attributes = attrs(ctx, e.attributes);
-      if (e.droppedAttributesCount) eo.droppedAttributesCount = e.droppedAttributesCount;
-      return eo;
-    });
-  }
-  if (s.droppedEventsCount) out.droppedEventsCount = s.droppedEventsCount;
-  if (s.links.length) {
-    ctx.push('links');
-    out.links = s.links.map((l: Pb, i: number) => {
-      ctx.push(i);
-      const lo: Pb = { traceId: bytesToHex(l.traceId), spanId: bytesToHex(l.spanId) };
-      ctx.checkId(lo.traceId, 16, 'traceId', true);
-      ctx.checkId(lo.spanId, 8, 'spanId', true);
-      if (l.traceState) lo.traceState = l.traceState;
-      if (l.attributes.length) lo.attributes = attrs(ctx, l.attributes);
-      if (l.droppedAttributesCount) lo.droppedAttributesCount = l.droppedAttributesCount;
-      if (l.flags) lo.flags = l.flags;
-      ctx.pop();
-      return lo;
-    });
     ctx.pop();
+    return out as never[];
   }
-  if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;
-  if (s.status) {
-    const st: { message?: string; code?: number } = {};
-    if (s.status.message) st.message = s.status.message;
-    if (s.status.code) st.code = s.status.code;
-    out.status = st;
-  }
-  return out;
-}
 
-function logRecord(ctx: DecodeContext, l: Pb): OtlpLogRecord {
-  const out: OtlpLogRecord = {};
-  if (!isZeroLong(l.timeUnixNano)) out.timeUnixNano = u64(l.timeUnixNano);
-  if (!isZeroLong(l.observedTimeUnixNano)) out.observedTimeUnixNano = u64(l.observedTimeUnixNano);
-  if (l.severityNumber) out.severityNumber = l.severityNumber;
-  if (l.severityText) out.severityText = l.severityText;
-  if (l.body) out.body = anyValue(ctx, l.body, 0);
-  if (l.attributes.length) out.attributes = attrs(ctx, l.attributes);
-  if (l.droppedAttributesCount) out.droppedAttributesCount = l.droppedAttributesCount;
-  if (l.flags) out.flags = l.flags;
-  if (l.traceId.length) {
-    out.traceId = bytesToHex(l.traceId);
-    ctx.checkId(out.traceId, 16, 'traceId', false);
+  /** ResourceSpans / ResourceLogs: resource = 1, scope_{spans,logs} = 2, schema_url = 3. */
+  private resourceX(q: number, traces: boolean): object {
+    const r = this.r;
+    const ctx = this.ctx;
+    const outer = enter(r, q);
+    let res: { attrs: Attrs | undefined; dropped: number } | undefined;
+    const scopes: object[] = [];
+    let schemaUrl = '';
+    const scopeField = traces ? 'scopeSpans' : 'scopeLogs';
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          res = this.resourceMsg(q + 1, res);
+          continue;
+        case 2:
+          if (u !== 2) break;
+          ctx.push(scopeField);
+          ctx.push(scopes.length);
+          scopes.push(this.scopeX(q + 1, traces));
+          ctx.pop();
+          ctx.pop();
+          continue;
+        case 3:
+          if (u !== 2) break;
+          schemaUrl = readString(r);
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    const out: Record<string, unknown> = {};
+    if (res) {
+      const ro: OtlpResource = {};
+      if (res.attrs && res.attrs.list.length) ro.attributes = this.attrList(res.attrs, 'resource');
+      if (res.dropped) ro.droppedAttributesCount = res.dropped;
+      out.resource = ro;
+    }
+    if (scopes.length) out[scopeField] = scopes;
+    if (schemaUrl) out.schemaUrl = schemaUrl;
+    return out;
   }
-  if (l.spanId.length) {
-    out.spanId = bytesToHex(l.spanId);
-    ctx.checkId(out.spanId, 8, 'spanId', false);
-  }
-  if (l.eventName) out.eventName = l.eventName;
-  return out;
-}
 
-function metric(ctx: DecodeContext, m: Pb): OtlpMetric {
-  const out: OtlpMetric = {};
-  if (m.name) out.name = m.name;
-  if (m.description) out.description = m.description;
-  if (m.unit) out.unit = m.unit;
-  const kind = m.data as string | undefined;
-  if (kind) {
-    const d = m[kind];
-    const body: Pb = {};
-    const pts = mapList(ctx, 'dataPoints', d.dataPoints, (p: Pb) =>
-      ctx.item(() => {
-        switch (kind) {
-          case 'gauge':
-          case 'sum':
-            return numberPoint(ctx, p);
-          case 'histogram':
-            return histogramPoint(ctx, p);
-          case 'exponentialHistogram':
-            return expHistogramPoint(ctx, p);
-          default:
-            return summaryPoint(ctx, p);
+  /** Resource: attributes = 1, dropped_attributes_count = 2 (merged when repeated). */
+  private resourceMsg(q: number, prev: { attrs: Attrs | undefined; dropped: number } | undefined) {
+    const r = this.r;
+    const outer = enter(r, q);
+    const m = prev ?? { attrs: undefined as Attrs | undefined, dropped: 0 };
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          m.attrs = this.keyValue(q + 1, m.attrs);
+          continue;
+        case 2:
+          if (u !== 0) break;
+          m.dropped = r.uint32();
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    return m;
+  }
+
+  /** The reference fails the whole request when a list it converts nests too deep. */
+  private attrList(a: Attrs, field: string): OtlpKeyValue[] {
+    if (a.deep) this.ctx.fail(`AnyValue nested deeper than ${this.maxDepth} levels`, field);
+    return a.list;
+  }
+
+  /** ScopeSpans / ScopeLogs: scope = 1, spans/log_records = 2, schema_url = 3. */
+  private scopeX(q: number, traces: boolean): object {
+    const r = this.r;
+    const ctx = this.ctx;
+    const outer = enter(r, q);
+    let sc: ScopeAcc | undefined;
+    const leaves: object[] = [];
+    let schemaUrl = '';
+    const leafField = traces ? 'spans' : 'logRecords';
+    let index = 0;
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          sc = this.scopeMsg(q + 1, sc);
+          continue;
+        case 2: {
+          if (u !== 2) break;
+          ctx.push(leafField);
+          ctx.push(index++);
+          const item = traces ? this.span(q + 1) : this.logRecord(q + 1);
+          if (item !== undefined) leaves.push(item);
+          ctx.pop();
+          ctx.pop();
+          continue;
         }
-      }),
-    );
-    if (pts.length) body.dataPoints = pts;
-    if (d.aggregationTemporality) body.aggregationTemporality = d.aggregationTemporality;
-    if (d.isMonotonic) body.isMonotonic = true;
-    (out as Pb)[kind] = body;
-  }
-  if (m.metadata.length) out.metadata = attrs(ctx, m.metadata);
-  return out;
-}
-
-/** Fields every data point type shares. */
-function pointBase(ctx: DecodeContext, p: Pb): Pb {
-  const out: Pb = {};
-  if (p.attributes.length) out.attributes = attrs(ctx, p.attributes);
-  if (!isZeroLong(p.startTimeUnixNano)) out.startTimeUnixNano = u64(p.startTimeUnixNano);
-  out.timeUnixNano = u64(p.timeUnixNano);
-  if (p.flags) out.flags = p.flags;
-  return out;
-}
-
-function numberPoint(ctx: DecodeContext, p: Pb): Pb {
-  const out = pointBase(ctx, p);
-  if (p.value === 'asDouble') out.asDouble = canonDouble(p.asDouble);
-  else if (p.value === 'asInt') out.asInt = longToDecimal(p.asInt, true);
-  if (p.exemplars.length) out.exemplars = exemplars(ctx, p.exemplars);
-  return out;
-}
-
-function histogramPoint(ctx: DecodeContext, p: Pb): Pb {
-  const out = pointBase(ctx, p);
-  out.count = u64(p.count);
-  if (p.sum != null) out.sum = canonDouble(p.sum);
-  if (p.bucketCounts.length) out.bucketCounts = p.bucketCounts.map(u64);
-  if (p.explicitBounds.length) out.explicitBounds = p.explicitBounds.map(canonDouble);
-  if (p.exemplars.length) out.exemplars = exemplars(ctx, p.exemplars);
-  if (p.min != null) out.min = canonDouble(p.min);
-  if (p.max != null) out.max = canonDouble(p.max);
-  return out;
-}
-
-function buckets(b: Pb): OtlpBuckets {
-  const out: OtlpBuckets = { offset: b.offset };
-  if (b.bucketCounts.length) out.bucketCounts = b.bucketCounts.map(u64);
-  return out;
-}
-
-function expHistogramPoint(ctx: DecodeContext, p: Pb): Pb {
-  const out = pointBase(ctx, p);
-  out.count = u64(p.count);
-  if (p.sum != null) out.sum = canonDouble(p.sum);
-  out.scale = p.scale;
-  out.zeroCount = u64(p.zeroCount);
-  if (p.positive) out.positive = buckets(p.positive);
-  if (p.negative) out.negative = buckets(p.negative);
-  if (p.exemplars.length) out.exemplars = exemplars(ctx, p.exemplars);
-  if (p.min != null) out.min = canonDouble(p.min);
-  if (p.max != null) out.max = canonDouble(p.max);
-  out.zeroThreshold = canonDouble(p.zeroThreshold);
-  return out;
-}
-
-function summaryPoint(ctx: DecodeContext, p: Pb): Pb {
-  const out = pointBase(ctx, p);
-  out.count = u64(p.count);
-  out.sum = canonDouble(p.sum);
-  if (p.quantileValues.length) {
-    out.quantileValues = p.quantileValues.map((q: Pb) => ({
-      quantile: canonDouble(q.quantile),
-      value: canonDouble(q.value),
-    }));
-  }
-  return out;
-}
-
-function exemplars(ctx: DecodeContext, list: Pb[]): OtlpExemplar[] {
-  ctx.push('exemplars');
-  const out = list.map((e: Pb, i: number) => {
-    ctx.push(i);
-    const eo: OtlpExemplar = {};
-    if (e.filteredAttributes.length) eo.filteredAttributes = attrs(ctx, e.filteredAttributes);
-    if (!isZeroLong(e.timeUnixNano)) eo.timeUnixNano = u64(e.timeUnixNano);
-    if (e.value === 'asDouble') eo.asDouble = canonDouble(e.asDouble);
-    else if (e.value === 'asInt') eo.asInt = longToDecimal(e.asInt, true);
-    if (e.spanId.length) {
-      eo.spanId = bytesToHex(e.spanId);
-      ctx.checkId(eo.spanId, 8, 'spanId', false);
+        case 3:
+          if (u !== 2) break;
+          schemaUrl = readString(r);
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
     }
-    if (e.traceId.length) {
-      eo.traceId = bytesToHex(e.traceId);
-      ctx.checkId(eo.traceId, 16, 'traceId', false);
+    leave(r, outer);
+    const out: Record<string, unknown> = {};
+    if (sc) {
+      const so: OtlpScope = {};
+      if (sc.name) so.name = sc.name;
+      if (sc.version) so.version = sc.version;
+      if (sc.attrs && sc.attrs.list.length) so.attributes = this.attrList(sc.attrs, 'scope');
+      if (sc.dropped) so.droppedAttributesCount = sc.dropped;
+      out.scope = so;
     }
-    ctx.pop();
-    return eo;
-  });
-  ctx.pop();
-  return out;
+    if (leaves.length) out[leafField] = leaves;
+    if (schemaUrl) out.schemaUrl = schemaUrl;
+    return out;
+  }
+
+  /** InstrumentationScope: name = 1, version = 2, attributes = 3, dropped = 4. */
+  private scopeMsg(q: number, prev: ScopeAcc | undefined): ScopeAcc {
+    const r = this.r;
+    const outer = enter(r, q);
+    const m = prev ?? { name: '', version: '', attrs: undefined, dropped: 0 };
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          m.name = readString(r);
+          continue;
+        case 2:
+          if (u !== 2) break;
+          m.version = readString(r);
+          continue;
+        case 3:
+          if (u !== 2) break;
+          m.attrs = this.keyValue(q + 1, m.attrs);
+          continue;
+        case 4:
+          if (u !== 0) break;
+          m.dropped = r.uint32();
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    return m;
+  }
+
+  /** One KeyValue (key = 1, value = 2), appended to `into` (created when undefined). */
+  private keyValue(q: number, into: Attrs | undefined, depth = 0): Attrs {
+    const r = this.r;
+    const outer = enter(r, q);
+    let key = '';
+    let has = false;
+    const st = this.state(q + 1);
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          key = readString(r);
+          continue;
+        case 2:
+          if (u !== 2) break;
+          if (!has) st.reset();
+          has = true;
+          this.anyValue(q + 1, st, depth);
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    let value: OtlpAnyValue = {};
+    this.deep = false;
+    if (has) value = this.finish(st, depth);
+    const a = into ?? { list: [], deep: false };
+    a.list.push({ key, value });
+    if (this.deep) a.deep = true;
+    return a;
+  }
+
+  private state(q: number): AnyState {
+    let st = this.states[q];
+    if (!st) this.states[q] = st = new AnyState();
+    return st;
+  }
+
+  /** AnyValue fields into `st` (string = 1, bool = 2, int = 3, double = 4, array = 5,
+   * kvlist = 6, bytes = 7); the last member set wins. */
+  private anyValue(q: number, st: AnyState, depth: number): void {
+    const r = this.r;
+    const outer = enter(r, q);
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          st.str = readString(r);
+          st.member = M_STR;
+          continue;
+        case 2:
+          if (u !== 0) break;
+          st.bool = r.bool();
+          st.member = M_BOOL;
+          continue;
+        case 3:
+          if (u !== 0) break;
+          st.int = readVarint64(r);
+          st.member = M_INT;
+          continue;
+        case 4:
+          if (u !== 1) break;
+          st.dbl = readDouble(r);
+          st.member = M_DBL;
+          continue;
+        case 5:
+          if (u !== 2) break;
+          this.arrayValue(q + 1, st, depth);
+          st.member = M_ARR;
+          continue;
+        case 6:
+          if (u !== 2) break;
+          this.kvlistValue(q + 1, st, depth);
+          st.member = M_KVL;
+          continue;
+        case 7:
+          if (u !== 2) break;
+          st.bytes = bytesToBase64(readBytes(r));
+          st.member = M_BYTES;
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+  }
+
+  /** ArrayValue: values = 1 (each a fresh AnyValue). */
+  private arrayValue(q: number, st: AnyState, depth: number): void {
+    const r = this.r;
+    const outer = enter(r, q);
+    const list = (st.arr ??= []);
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      if (t >>> 3 === 1 && u === 2) {
+        const inner = this.state(q + 1);
+        inner.reset();
+        this.anyValue(q + 1, inner, depth + 1);
+        this.deep = false;
+        list.push(this.finish(inner, depth + 1));
+        if (this.deep) st.arrDeep = true;
+        continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+  }
+
+  /** KeyValueList: values = 1 (KeyValues). */
+  private kvlistValue(q: number, st: AnyState, depth: number): void {
+    const r = this.r;
+    const outer = enter(r, q);
+    let acc: Attrs | undefined = st.kvl ? { list: st.kvl, deep: st.kvlDeep } : undefined;
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      if (t >>> 3 === 1 && u === 2) {
+        acc = this.keyValue(q + 1, acc, depth + 1);
+        continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    st.kvl = acc ? acc.list : [];
+    st.kvlDeep = acc ? acc.deep : false;
+  }
+
+  /** The canonical value of a decoded AnyValue; sets `deep` when it nests too deep. */
+  private finish(st: AnyState, depth: number): OtlpAnyValue {
+    switch (st.member) {
+      case M_STR:
+        return { stringValue: st.str };
+      case M_BOOL:
+        return { boolValue: st.bool };
+      case M_INT:
+        return { intValue: st.int };
+      case M_DBL:
+        return { doubleValue: canonDouble(st.dbl) };
+      case M_ARR:
+        if (depth >= this.maxDepth || st.arrDeep) this.deep = true;
+        return { arrayValue: { values: st.arr! } };
+      case M_KVL:
+        if (depth >= this.maxDepth || st.kvlDeep) this.deep = true;
+        return { kvlistValue: { values: st.kvl! } };
+      case M_BYTES:
+        return { bytesValue: st.bytes };
+      default:
+        return {};
+    }
+  }
+
+  /** One Span; undefined when only this span is rejected (bad ids, see DecodeOptions). */
+  private span(q: number): OtlpSpan | undefined {
+    const r = this.r;
+    const outer = enter(r, q);
+    let traceId = '';
+    let spanId = '';
+    let traceState = '';
+    let parentSpanId = '';
+    let flags = 0;
+    let name = '';
+    let kind = 0;
+    let start = '0';
+    let end = '0';
+    let attrs: Attrs | undefined;
+    let dropped = 0;
+    const events: EventAcc[] = [];
+    let droppedEvents = 0;
+    const links: LinkAcc[] = [];
+    let droppedLinks = 0;
+    let status: { message: string; code: number } | undefined;
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          traceId = readHex(r);
+          continue;
+        case 2:
+          if (u !== 2) break;
+          spanId = readHex(r);
+          continue;
+        case 3:
+          if (u !== 2) break;
+          traceState = readString(r);
+          continue;
+        case 4:
+          if (u !== 2) break;
+          parentSpanId = readHex(r);
+          continue;
+        case 16:
+          if (u !== 5) break;
+          flags = readFixed32(r);
+          continue;
+        case 5:
+          if (u !== 2) break;
+          name = readString(r);
+          continue;
+        case 6:
+          if (u !== 0) break;
+          kind = r.int32();
+          continue;
+        case 7:
+          if (u !== 1) break;
+          start = readFixed64(r);
+          continue;
+        case 8:
+          if (u !== 1) break;
+          end = readFixed64(r);
+          continue;
+        case 9:
+          if (u !== 2) break;
+          attrs = this.keyValue(q + 1, attrs);
+          continue;
+        case 10:
+          if (u !== 0) break;
+          dropped = r.uint32();
+          continue;
+        case 11:
+          if (u !== 2) break;
+          events.push(this.event(q + 1));
+          continue;
+        case 12:
+          if (u !== 0) break;
+          droppedEvents = r.uint32();
+          continue;
+        case 13:
+          if (u !== 2) break;
+          links.push(this.link(q + 1));
+          continue;
+        case 14:
+          if (u !== 0) break;
+          droppedLinks = r.uint32();
+          continue;
+        case 15:
+          if (u !== 2) break;
+          status = this.status(q + 1, status);
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+
+    // The reference conversion's checks, in its order (from-proto-reference.ts span()).
+    const ctx = this.ctx;
+    const depth = ctx.depth;
+    try {
+      ctx.checkId(traceId, 16, 'traceId', true);
+      ctx.checkId(spanId, 8, 'spanId', true);
+      const out: OtlpSpan = { traceId, spanId, name, kind, startTimeUnixNano: start, endTimeUnixNano: end };
+      if (traceState) out.traceState = traceState;
+      if (parentSpanId) {
+        out.parentSpanId = parentSpanId;
+        ctx.checkId(parentSpanId, 8, 'parentSpanId', false);
+      }
+      if (flags) out.flags = flags;
+      if (attrs && attrs.list.length) out.attributes = this.attrList(attrs, 'attributes');
+      if (dropped) out.droppedAttributesCount = dropped;
+      if (events.length) {
+        const evs: OtlpSpanEvent[] = new Array(events.length);
+        for (let i = 0; i < events.length; i++) {
+          const e = events[i]!;
+          const eo: OtlpSpanEvent = {};
+          if (e.time !== undefined) eo.timeUnixNano = e.time;
+          if (e.name) eo.name = e.name;
+          if (e.attrs && e.attrs.list.length) eo.attributes = this.attrList(e.attrs, 'events');
+          if (e.dropped) eo.droppedAttributesCount = e.dropped;
+          evs[i] = eo;
+        }
+        out.events = evs;
+      }
+      if (droppedEvents) out.droppedEventsCount = droppedEvents;
+      if (links.length) {
+        ctx.push('links');
+        const los: OtlpSpanLink[] = new Array(links.length);
+        for (let i = 0; i < links.length; i++) {
+          ctx.push(i);
+          const l = links[i]!;
+          ctx.checkId(l.traceId, 16, 'traceId', true);
+          ctx.checkId(l.spanId, 8, 'spanId', true);
+          const lo: OtlpSpanLink = { traceId: l.traceId, spanId: l.spanId };
+          if (l.traceState) lo.traceState = l.traceState;
+          if (l.attrs && l.attrs.list.length) lo.attributes = this.attrList(l.attrs, 'attributes');
+          if (l.dropped) lo.droppedAttributesCount = l.dropped;
+          if (l.flags) lo.flags = l.flags;
+          los[i] = lo;
+          ctx.pop();
+        }
+        ctx.pop();
+        out.links = los;
+      }
+      if (droppedLinks) out.droppedLinksCount = droppedLinks;
+      if (status) {
+        const so: { message?: string; code?: number } = {};
+        if (status.message) so.message = status.message;
+        if (status.code) so.code = status.code;
+        out.status = so;
+      }
+      return out;
+    } catch (e) {
+      return this.rejected(e, depth);
+    }
+  }
+
+  /** An ItemRejected drops the item (reported); anything else fails the request. */
+  private rejected(e: unknown, depth: number): undefined {
+    if (!(e instanceof ItemRejected)) throw e;
+    this.ctx.rejectItem(e, depth);
+    return undefined;
+  }
+
+  /** Span.Event: time = 1, name = 2, attributes = 3, dropped = 4. */
+  private event(q: number): EventAcc {
+    const r = this.r;
+    const outer = enter(r, q);
+    const e: EventAcc = { time: undefined, name: '', attrs: undefined, dropped: 0 };
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1: {
+          if (u !== 1) break;
+          const v = readFixed64(r);
+          e.time = lastFixed64.lo || lastFixed64.hi ? v : undefined;
+          continue;
+        }
+        case 2:
+          if (u !== 2) break;
+          e.name = readString(r);
+          continue;
+        case 3:
+          if (u !== 2) break;
+          e.attrs = this.keyValue(q + 1, e.attrs);
+          continue;
+        case 4:
+          if (u !== 0) break;
+          e.dropped = r.uint32();
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    return e;
+  }
+
+  /** Span.Link: trace_id = 1, span_id = 2, trace_state = 3, attributes = 4, dropped = 5, flags = 6. */
+  private link(q: number): LinkAcc {
+    const r = this.r;
+    const outer = enter(r, q);
+    const l: LinkAcc = { traceId: '', spanId: '', traceState: '', attrs: undefined, dropped: 0, flags: 0 };
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1:
+          if (u !== 2) break;
+          l.traceId = readHex(r);
+          continue;
+        case 2:
+          if (u !== 2) break;
+          l.spanId = readHex(r);
+          continue;
+        case 3:
+          if (u !== 2) break;
+          l.traceState = readString(r);
+          continue;
+        case 4:
+          if (u !== 2) break;
+          l.attrs = this.keyValue(q + 1, l.attrs);
+          continue;
+        case 5:
+          if (u !== 0) break;
+          l.dropped = r.uint32();
+          continue;
+        case 6:
+          if (u !== 5) break;
+          l.flags = readFixed32(r);
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    return l;
+  }
+
+  /** Status: message = 2, code = 3 (merged when repeated). */
+  private status(q: number, prev: { message: string; code: number } | undefined) {
+    const r = this.r;
+    const outer = enter(r, q);
+    const s = prev ?? { message: '', code: 0 };
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 2:
+          if (u !== 2) break;
+          s.message = readString(r);
+          continue;
+        case 3:
+          if (u !== 0) break;
+          s.code = r.int32();
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    return s;
+  }
+
+  /** One LogRecord; undefined when only this record is rejected (bad ids). */
+  private logRecord(q: number): OtlpLogRecord | undefined {
+    const r = this.r;
+    const outer = enter(r, q);
+    let time: string | undefined;
+    let observed: string | undefined;
+    let severity = 0;
+    let severityText = '';
+    let hasBody = false;
+    let bodyValue: OtlpAnyValue = {};
+    let bodyDeep = false;
+    let attrs: Attrs | undefined;
+    let dropped = 0;
+    let flags = 0;
+    let traceId = '';
+    let spanId = '';
+    let eventName = '';
+    const st = this.state(q + 1);
+    while (r.pos < r.len) {
+      const t = r.tag();
+      const u = t & 7;
+      switch (t >>> 3) {
+        case 1: {
+          if (u !== 1) break;
+          const v = readFixed64(r);
+          time = lastFixed64.lo || lastFixed64.hi ? v : undefined;
+          continue;
+        }
+        case 11: {
+          if (u !== 1) break;
+          const v = readFixed64(r);
+          observed = lastFixed64.lo || lastFixed64.hi ? v : undefined;
+          continue;
+        }
+        case 2:
+          if (u !== 0) break;
+          severity = r.int32();
+          continue;
+        case 3:
+          if (u !== 2) break;
+          severityText = readString(r);
+          continue;
+        case 5:
+          if (u !== 2) break;
+          if (!hasBody) st.reset();
+          hasBody = true;
+          this.anyValue(q + 1, st, 0);
+          continue;
+        case 6:
+          if (u !== 2) break;
+          attrs = this.keyValue(q + 1, attrs);
+          continue;
+        case 7:
+          if (u !== 0) break;
+          dropped = r.uint32();
+          continue;
+        case 8:
+          if (u !== 5) break;
+          flags = readFixed32(r);
+          continue;
+        case 9:
+          if (u !== 2) break;
+          traceId = readHex(r);
+          continue;
+        case 10:
+          if (u !== 2) break;
+          spanId = readHex(r);
+          continue;
+        case 12:
+          if (u !== 2) break;
+          eventName = readString(r);
+          continue;
+      }
+      skip(r, u, q, t >>> 3);
+    }
+    leave(r, outer);
+    if (hasBody) {
+      this.deep = false;
+      bodyValue = this.finish(st, 0);
+      bodyDeep = this.deep;
+    }
+
+    // The reference conversion's order (from-proto-reference.ts logRecord()).
+    const ctx = this.ctx;
+    const depth = ctx.depth;
+    try {
+      const out: OtlpLogRecord = {};
+      if (time !== undefined) out.timeUnixNano = time;
+      if (observed !== undefined) out.observedTimeUnixNano = observed;
+      if (severity) out.severityNumber = severity;
+      if (severityText) out.severityText = severityText;
+      if (hasBody) {
+        if (bodyDeep) ctx.fail(`AnyValue nested deeper than ${this.maxDepth} levels`, 'body');
+        out.body = bodyValue;
+      }
+      if (attrs && attrs.list.length) out.attributes = this.attrList(attrs, 'attributes');
+      if (dropped) out.droppedAttributesCount = dropped;
+      if (flags) out.flags = flags;
+      if (traceId) {
+        out.traceId = traceId;
+        ctx.checkId(traceId, 16, 'traceId', false);
+      }
+      if (spanId) {
+        out.spanId = spanId;
+        ctx.checkId(spanId, 8, 'spanId', false);
+      }
+      if (eventName) out.eventName = eventName;
+      return out;
+    } catch (e) {
+      return this.rejected(e, depth);
+    }
+  }
+}
+
+interface ScopeAcc {
+  name: string;
+  version: string;
+  attrs: Attrs | undefined;
+  dropped: number;
+}
+interface EventAcc {
+  time: string | undefined;
+  name: string;
+  attrs: Attrs | undefined;
+  dropped: number;
+}
+interface LinkAcc {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attrs: Attrs | undefined;
+  dropped: number;
+  flags: number;
 }

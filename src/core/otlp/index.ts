@@ -1,6 +1,7 @@
 // OTLP codec: wire formats (protobuf, JSON) ⇄ canonical OTLP/JSON ⇄ the normalized model.
 // Pure: no node APIs, so the extension, the CLI and tests share it.
 export { decodeProtobuf } from './from-proto.js';
+export { decodeProtobufReference } from './from-proto-reference.js';
 export { decodeJson, decodeJsonValue } from './from-json.js';
 export { normalize, toAttrMap, toAttrValue } from './normalize.js';
 export { logsToOtlp, spansToOtlp, fromAttrMap, fromAttrValue } from './to-otlp.js';

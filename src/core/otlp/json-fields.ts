@@ -82,6 +82,8 @@ export function int64Value(ctx: DecodeContext, v: Json, f: string, signed: boole
     // Precision beyond 2^53 is already gone in a JSON number; keep what arrived.
     return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
   }
+  // The usual case (timestamps from exporters): already canonical and surely in range.
+  if (typeof v === 'string' && isCanonicalDecimal(v, signed ? 18 : 19)) return v;
   if (typeof v !== 'string' || !INT_RE.test(v)) {
     ctx.fail(`expected a 64-bit integer (decimal string or number), got ${typeName(v)}`, f);
   }
@@ -95,6 +97,30 @@ export function int64Value(ctx: DecodeContext, v: Json, f: string, signed: boole
     ctx.fail(`integer ${v} out of ${signed ? 'int64' : 'uint64'} range`, f);
   }
   return n.toString();
+}
+
+/** Digits only, no leading zero (or exactly "0"), at most `maxDigits` long: canonical and
+ * within range without BigInt (10^18 ≤ int64 max, 10^19 ≤ uint64 max). */
+function isCanonicalDecimal(v: string, maxDigits: number): boolean {
+  const n = v.length;
+  if (n === 0 || n > maxDigits) return false;
+  const first = v.charCodeAt(0);
+  if (first === 48) return n === 1;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Already canonical: lower-case hex of exactly `len` characters. */
+function isLowerHex(v: string, len: number): boolean {
+  if (v.length !== len) return false;
+  for (let i = 0; i < len; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 /** A double: a JSON number, or a string holding a number, "NaN", "Infinity" or "-Infinity". */
@@ -133,6 +159,7 @@ export function idField(ctx: DecodeContext, o: JsonObject, f: string, bytes: 8 |
   const v = o[f];
   if (v === undefined || v === null || v === '') return '';
   if (typeof v !== 'string') ctx.fail(`expected a hex id string, got ${typeName(v)}`, f);
+  if (isLowerHex(v, bytes * 2)) return v;
   if (isHexOfLength(v, bytes)) return v.toLowerCase();
   const b64 = base64ToBytes(v);
   if (b64 && b64.length === bytes) return bytesToHex(b64);

@@ -85,7 +85,12 @@ function toScope(s: OtlpScope | undefined, schemaUrl: string | undefined): Scope
 export function toAttrMap(kvs: OtlpKeyValue[] | undefined): AttrMap {
   const out: AttrMap = {};
   if (!kvs) return out;
-  for (const kv of kvs) setAttr(out, kv.key, toAttrValue(kv.value));
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i]!;
+    const key = kv.key;
+    if (key === '__proto__') setAttr(out, key, toAttrValue(kv.value));
+    else out[key] = toAttrValue(kv.value);
+  }
   return out;
 }
 
@@ -95,13 +100,17 @@ function setAttr(m: AttrMap, key: string, v: AttrValue): void {
   else m[key] = v;
 }
 
+/** Property reads (not `in`): the canonical form never holds an `undefined` member. */
+type AnyValueFields = { stringValue?: string; boolValue?: boolean; intValue?: string };
+
 export function toAttrValue(v: OtlpAnyValue): AttrValue {
-  if ('stringValue' in v) return v.stringValue;
-  if ('boolValue' in v) return v.boolValue;
-  if ('intValue' in v) {
-    const n = Number(v.intValue);
-    return Number.isSafeInteger(n) ? n : v.intValue;
+  const f = v as AnyValueFields;
+  if (f.stringValue !== undefined) return f.stringValue;
+  if (f.intValue !== undefined) {
+    const n = Number(f.intValue);
+    return Number.isSafeInteger(n) ? n : f.intValue;
   }
+  if (f.boolValue !== undefined) return f.boolValue;
   if ('doubleValue' in v) return doubleValue(v.doubleValue)!;
   if ('arrayValue' in v) return v.arrayValue.values.map(toAttrValue);
   if ('kvlistValue' in v) return toAttrMap(v.kvlistValue.values);
@@ -114,6 +123,12 @@ function optionalId(id: string | undefined): string | undefined {
   return id && !isAllZeroHex(id) ? id : undefined;
 }
 
+/** Spans without events or links (most of them) share these: a run holds hundreds of
+ * thousands of spans, and two empty arrays each are a measurable part of its memory.
+ * Frozen, so a consumer that tried to add to them would fail loudly. */
+const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
+
 function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
   const out: Span = {
     traceId: s.traceId,
@@ -124,8 +139,8 @@ function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
     endNs: ns(s.endTimeUnixNano),
     status: { code: s.status?.code ?? 0 },
     attributes: toAttrMap(s.attributes),
-    events: s.events?.map(toSpanEvent) ?? [],
-    links: s.links?.map(toSpanLink) ?? [],
+    events: s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS,
+    links: s.links?.length ? s.links.map(toSpanLink) : NO_LINKS,
     resource,
     scope,
   };

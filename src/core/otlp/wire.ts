@@ -1,0 +1,258 @@
+// Wire-format primitives for the fast protobuf decoder (from-proto.ts). protobufjs's Reader
+// is the building block for everything whose corner cases matter (tags, varints, length
+// prefixes, skipping unknown fields, strict UTF-8), so the fast path accepts and refuses
+// exactly what protobufjs's generated decoders do; what is added here avoids the
+// intermediate objects: ids go straight to hex, fixed64 straight to decimal, and short
+// ASCII strings (attribute keys, repeated values, ids) are interned in a small table,
+// which saves both the allocation and the memory of the many copies a run repeats.
+import protobuf from 'protobufjs';
+
+export type Reader = protobuf.Reader;
+const { Reader: ReaderClass, util } = protobuf;
+
+export function createReader(bytes: Uint8Array): Reader {
+  return ReaderClass.create(bytes);
+}
+
+export function recursionLimit(): number {
+  return ReaderClass.recursionLimit;
+}
+
+function outOfRange(): RangeError {
+  return new RangeError('index out of range');
+}
+
+/** Starts a length-delimited sub-message the way protobufjs's decoders do (depth check,
+ * bounds check, narrowing `len`); returns the outer `len` for {@link leave}. */
+export function enter(r: Reader, q: number): number {
+  if (q > ReaderClass.recursionLimit) throw new Error('max depth exceeded');
+  const l = r.size();
+  const c = r.pos + l;
+  if (c > r.len) throw outOfRange();
+  const outer = r.len;
+  r.len = c;
+  return outer;
+}
+
+export function leave(r: Reader, outer: number): void {
+  if (r.pos !== r.len) throw outOfRange();
+  r.len = outer;
+}
+
+/** Skips an unknown field (or a known field with the wrong wire type), as protobufjs does. */
+export function skip(r: Reader, wireType: number, q: number, field: number): void {
+  r.skipType(wireType, q, field);
+}
+
+/** Bounds of a length-delimited value; advances past it. */
+function span(r: Reader): number {
+  const l = r.size();
+  const start = r.pos;
+  const end = start + l;
+  if (end > r.len) throw outOfRange();
+  r.pos = end;
+  return start;
+}
+
+// ---- interning ---------------------------------------------------------------------
+
+const SLOTS = 8192;
+const MAX_INTERN = 64;
+const strSlots: (string | undefined)[] = new Array(SLOTS);
+/** Scratch arrays by length, so String.fromCharCode.apply builds one flat string. */
+const scratch: number[][] = [];
+for (let i = 0; i <= MAX_INTERN * 2; i++) scratch.push(new Array<number>(i).fill(0));
+
+function asciiHash(buf: Uint8Array, start: number, end: number): number {
+  let h = (end - start) | 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c & 0x80) return -1;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return (h >>> 0) & (SLOTS - 1);
+}
+
+function sameAscii(s: string, buf: Uint8Array, start: number, end: number): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = start, j = 0; i < end; i++, j++) if (s.charCodeAt(j) !== buf[i]) return false;
+  return true;
+}
+
+/** A length-delimited UTF-8 string, refusing invalid UTF-8 like protobufjs's
+ * `stringVerify` (which is what its generated decoders call for `string` fields). */
+export function readString(r: Reader): string {
+  const start = span(r);
+  const end = r.pos;
+  const buf = r.buf;
+  const n = end - start;
+  if (n === 0) return '';
+  if (n <= MAX_INTERN) {
+    const slot = asciiHash(buf, start, end);
+    if (slot >= 0) {
+      const hit = strSlots[slot];
+      if (hit !== undefined && sameAscii(hit, buf, start, end)) return hit;
+      const codes = scratch[n]!;
+      for (let i = 0; i < n; i++) codes[i] = buf[start + i]!;
+      const s = String.fromCharCode.apply(null, codes);
+      strSlots[slot] = s;
+      return s;
+    }
+  }
+  return util.utf8.readStrict(buf, start, end);
+}
+
+const HEX_CODES: number[] = [];
+for (let i = 0; i < 16; i++) HEX_CODES.push(i.toString(16).charCodeAt(0));
+const hexSlots: (string | undefined)[] = new Array(SLOTS);
+const hexKeys: (Uint8Array | undefined)[] = new Array(SLOTS);
+
+/** A `bytes` field as lower-case hex (ids). Ids of 8 or 16 bytes are interned: the spans
+ * of one trace share one trace-id string. */
+export function readHex(r: Reader): string {
+  const start = span(r);
+  const end = r.pos;
+  const buf = r.buf;
+  const n = end - start;
+  if (n === 0) return '';
+  let slot = -1;
+  if (n === 8 || n === 16) {
+    let h = n;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    slot = (h >>> 0) & (SLOTS - 1);
+    const key = hexKeys[slot];
+    if (key !== undefined && key.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (key[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hexSlots[slot]!;
+    }
+  }
+  let s: string;
+  if (2 * n < scratch.length) {
+    const codes = scratch[2 * n]!;
+    for (let i = 0; i < n; i++) {
+      const b = buf[start + i]!;
+      codes[2 * i] = HEX_CODES[b >> 4]!;
+      codes[2 * i + 1] = HEX_CODES[b & 15]!;
+    }
+    s = String.fromCharCode.apply(null, codes);
+  } else {
+    s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(HEX_CODES[buf[i]! >> 4]!, HEX_CODES[buf[i]! & 15]!);
+  }
+  if (slot >= 0) {
+    hexSlots[slot] = s;
+    hexKeys[slot] = buf.slice(start, end);
+  }
+  return s;
+}
+
+/** A `bytes` field as a copy of its bytes. */
+export function readBytes(r: Reader): Uint8Array {
+  const start = span(r);
+  return r.buf.slice(start, r.pos);
+}
+
+// ---- fixed-width numbers -------------------------------------------------------------
+
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+/** Host byte order; protobuf is little-endian. */
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export function readDouble(r: Reader): number {
+  const p = r.pos;
+  if (p + 8 > r.len) throw outOfRange();
+  const buf = r.buf;
+  if (LITTLE) for (let i = 0; i < 8; i++) f64Bytes[i] = buf[p + i]!;
+  else for (let i = 0; i < 8; i++) f64Bytes[7 - i] = buf[p + i]!;
+  r.pos = p + 8;
+  return f64[0]!;
+}
+
+export function readFixed32(r: Reader): number {
+  const p = r.pos;
+  if (p + 4 > r.len) throw outOfRange();
+  const b = r.buf;
+  r.pos = p + 4;
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+}
+
+/** Low and high 32 bits of the last fixed64 read (to tell zero apart without a string). */
+export const lastFixed64 = { lo: 0, hi: 0 };
+
+/** A fixed64 as an unsigned decimal string (canonical OTLP/JSON for 64-bit ints). */
+export function readFixed64(r: Reader): string {
+  const lo = readFixed32(r);
+  const hi = readFixed32(r);
+  lastFixed64.lo = lo;
+  lastFixed64.hi = hi;
+  return u64Decimal(lo, hi);
+}
+
+const E7 = 10_000_000;
+function pad7(n: number): string {
+  const s = String(n);
+  return s.length >= 7 ? s : '0000000'.slice(s.length) + s;
+}
+
+/** Unsigned 64-bit (two uint32 halves) → decimal, without BigInt: split into 24-bit limbs
+ * and carry in base 10^7 (2^24 = 10^7 + 6777216; 2^48 = 2·10^14 + 8147497·10^7 + 6710656). */
+export function u64Decimal(lo: number, hi: number): string {
+  if (hi < 0x200000) return String(hi * 4294967296 + lo);
+  const low = lo & 0xffffff;
+  const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
+  const high = (hi >>> 16) & 0xffff;
+  let a = low + mid * 6777216 + high * 6710656;
+  let b = mid + high * 8147497;
+  let c = high * 2;
+  if (a >= E7) {
+    b += Math.floor(a / E7);
+    a %= E7;
+  }
+  if (b >= E7) {
+    c += Math.floor(b / E7);
+    b %= E7;
+  }
+  return c > 0 ? String(c) + pad7(b) + pad7(a) : String(b) + pad7(a);
+}
+
+/** A varint as a signed 64-bit decimal string (int64), like protobufjs's `int64()` (which
+ * allocates a Long): out of range past the end, invalid after 10 bytes. */
+export function readVarint64(r: Reader): string {
+  const buf = r.buf;
+  let pos = r.pos;
+  const len = r.len;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= len) throw outOfRange();
+    const b = buf[pos++]!;
+    if (i < 4) lo |= (b & 127) << (7 * i);
+    else if (i === 4) {
+      lo |= (b & 127) << 28;
+      hi |= (b & 127) >> 4;
+    } else hi |= (b & 127) << (7 * (i - 5) + 3);
+    if (b < 128) {
+      r.pos = pos;
+      return i64Decimal(lo >>> 0, hi >>> 0);
+    }
+  }
+  r.pos = pos;
+  throw new Error('invalid varint encoding');
+}
+
+/** Signed 64-bit (two's complement halves) → decimal. */
+export function i64Decimal(lo: number, hi: number): string {
+  if ((hi | 0) >= 0) return u64Decimal(lo >>> 0, hi >>> 0);
+  // Negate: ~x + 1 over 64 bits.
+  let nlo = (~lo + 1) >>> 0;
+  let nhi = ~hi >>> 0;
+  if (nlo === 0) nhi = (nhi + 1) >>> 0;
+  return '-' + u64Decimal(nlo, nhi);
+}
