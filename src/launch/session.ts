@@ -1,39 +1,35 @@
 // One build run, end to end: receiver + root span + child process + stdio capture + live
-// monitor + bundle + final report. Used by the CLI and by the extension (no vscode here).
+// stall watch + bundle + final report. Used by the CLI and by the extension (no vscode here).
+// The parts live in ./session/: ingest (safety policy, the one door into store, bundle and
+// forwarder), stdio, the stall watch, and the extra capture (default ports, artifacts).
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { LogRecord, Resource, Scope, TelemetryBatch } from '../core/model.js';
-import { DEFAULT_CAPS, RunStore, type IngestDelta } from '../core/store.js';
+import type { Resource, TelemetryBatch } from '../core/model.js';
+import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../core/store.js';
 import { RUN_SCHEMA, cliExitCode, commandName, decideOutcome, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
-import { logsToOtlp, normalize, type OtlpRequest, type OtlpSignal } from '../core/otlp/index.js';
-import { STDIO_SCOPE_NAME } from '../core/otlp/normalize.js';
 import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
 import { endpointsFor, startGrpcReceiver } from '../receiver/grpc.js';
-import { DefaultPortListener } from '../receiver/defaultPorts.js';
-import { ArtifactCollector, importArtifactFiles } from '../bundle/artifacts.js';
+import type { DefaultPortListener } from '../receiver/defaultPorts.js';
 import { BundleWriter, describe as describeError, type BundleFs } from '../bundle/writer.js';
-import { composeReport, writeReports } from '../bundle/reports.js';
+import { composeReport, writeReports, type WriteReportsInput } from '../bundle/reports.js';
 import { checkDataset, readinessEvent, type DatasetDecl } from '../core/analysis/datasetCheck.js';
-import { StallMonitor } from '../core/analysis/monitor.js';
 import type { DatasetState, Report, Stall } from '../core/report/schema.js';
 import { spawnBuild, type SpawnedBuild } from './process.js';
-import { LineSplitter } from './lines.js';
-import { lineToLogRecord } from './stdioLogs.js';
 import { startRootSpan, type RootSpanHandle } from './rootSpan.js';
-import { sampleProcessTree } from './procstat.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { Redactor, type RedactionConfig } from '../core/safety/redact.js';
-import { RunBudget, resolveLimits, type CaptureLimits } from '../core/safety/limits.js';
-import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy } from '../core/safety/sanitize.js';
-import { redactDocument } from '../core/safety/document.js';
+import type { RedactionConfig } from '../core/safety/redact.js';
+import { resolveLimits, type CaptureLimits } from '../core/safety/limits.js';
 import { traceUrl, type HamiltonSettings, type OtelSettings } from '../core/config/index.js';
 import { Forwarder, type ForwardOptions, type ForwardStats } from './forward.js';
 import { hamiltonLinks, hamiltonRunId } from './hamilton.js';
-import { launcherEnvironment, resolveLaunchConfig, type LaunchConfig } from './otelConfig.js';
-import { StdioMasker } from './stdioMask.js';
+import { launcherEnvironment, resolveLaunchConfig } from './otelConfig.js';
 import { applyRetention, type RetentionPolicy } from '../bundle/retention.js';
+import { RunIngest } from './session/ingest.js';
+import { StdioCapture } from './session/stdio.js';
+import { startStallWatch } from './session/watch.js';
+import { ExtraCapture } from './session/extras.js';
 
 export interface SessionOptions {
   argv: string[];
@@ -98,9 +94,6 @@ export class PreflightError extends Error {
   }
 }
 
-const STDOUT_SCOPE: Scope = { name: STDIO_SCOPE_NAME };
-const MONITOR_INTERVAL_MS = 1000;
-const ARTIFACT_SWEEP_MS = 10_000;
 
 export interface SessionResult {
   info: RunInfo;
@@ -118,26 +111,16 @@ export class BuildSession {
   readonly store: RunStore;
   readonly bundleDir: string;
   readonly limits: CaptureLimits;
-  private readonly redactor: Redactor;
-  private readonly policy: SanitizePolicy;
-  private readonly sanitizeStats = emptySanitizeStats();
-  private readonly budget: RunBudget;
-  private readonly stdioResource: Resource;
-  private forwarder: Forwarder | undefined;
-  private launchConfig: LaunchConfig | undefined;
-  private stdioBytes = 0;
   info: RunInfo;
+  private readonly ingest: RunIngest;
+  private readonly extras: ExtraCapture;
+  private readonly ownResource: Resource;
   private bundle!: BundleWriter;
   private receiver: Receiver | undefined;
   private grpc: { url: string; close(): Promise<void> } | undefined;
-  private defaultPorts: DefaultPortListener | undefined;
-  private ownsDefaultPorts = false;
-  private artifacts: ArtifactCollector | undefined;
-  private artifactTimer: NodeJS.Timeout | undefined;
   private root: RootSpanHandle | undefined;
   private child: SpawnedBuild | undefined;
-  private monitor: StallMonitor | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private watch: { stop(): void } | undefined;
   private cancelled = false;
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly warnings: string[] = [];
@@ -145,18 +128,12 @@ export class BuildSession {
 
   constructor(opts: SessionOptions) {
     this.opts = { stallThresholdS: 30, graceS: 2, ...opts };
+    this.store = new RunStore(storeCaps(opts));
     // Safety policy first: a bad redaction pattern throws here, before anything exists.
-    this.limits = resolveLimits(opts.limits, opts.debug);
-    this.redactor = new Redactor(opts.redaction);
-    this.policy = { redactor: this.redactor, limits: this.limits };
-    this.budget = new RunBudget(this.limits);
-    this.store = new RunStore({
-      maxSpans: this.limits.maxSpans,
-      maxLogs: this.limits.maxLogs,
-      maxMetricPoints: this.limits.maxMetricPoints,
-      maxEvents: opts.debug ? Number.MAX_SAFE_INTEGER : DEFAULT_CAPS.maxEvents,
-    });
-    this.stdioResource = {
+    this.ingest = new RunIngest(this.store, opts);
+    this.limits = this.ingest.limits;
+    this.extras = new ExtraCapture((m) => this.warn(m));
+    this.ownResource = {
       attributes: {
         'service.name': 'build-diagnostics',
         'service.version': TOOL_VERSION,
@@ -208,44 +185,9 @@ export class BuildSession {
     this.emit({ type: 'warning', message });
   }
 
-  /** Store and persist a batch we produced ourselves (stdio lines, monitor observations).
-   * Stdio lines were masked already (StdioMasker) and count against the capture limits;
-   * monitor observations are small and always kept (stall diagnosis needs them). */
-  private ingestOwn(records: LogRecord[], capped = false): void {
-    if (records.length === 0) return;
-    if (capped && !this.budget.admit({ spans: 0, logs: records.length, metrics: 0 }, this.bytesSoFar())) return;
-    const request = logsToOtlp(records);
-    this.bundle.appendRequest(request);
-    this.forwarder?.submit('logs', request);
-    this.store.ingest({ spans: [], logs: records, metrics: [] });
-  }
-
-  /** The request carrying our build.invocation span (exported alone, SimpleSpanProcessor). */
-  private isRootSpan(req: OtlpRequest): boolean {
-    const spans = (req.resourceSpans ?? []).flatMap((rs) => (rs.scopeSpans ?? []).flatMap((ss) => ss.spans ?? []));
-    return spans.length === 1 && this.root !== undefined && spans[0]!.spanId === this.root.spanId && spans[0]!.traceId === this.root.traceId;
-  }
-
-  private bytesSoFar(): number {
-    return this.bundle.telemetryBytes + this.stdioBytes;
-  }
-
-  /** A request from a receiver: redacted and limited in place, then checked against the
-   * run's caps, then persisted, forwarded and stored — all three see the same data (the
-   * receiver's own normalization is redone on the redacted request). Our root span is
-   * always kept. */
-  private ingestExport(signal: OtlpSignal, request: OtlpRequest): void {
-    const own = this.isRootSpan(request);
-    // Our own span is small and bounded: redacted like everything, never cut.
-    sanitizeRequest(request, own ? { redactor: this.redactor, limits: UNLIMITED } : this.policy, this.sanitizeStats);
-    if (!own && !this.budget.admit(countItems(request), this.bytesSoFar())) return;
-    this.bundle.appendRequest(request);
-    this.forwarder?.submit(signal, request);
-    this.store.ingest(normalize(signal, request));
-  }
-
-  /** Run the build to the end. Throws LaunchError / BundleError / PreflightError before
-   * anything was launched; after launch it always resolves with the run's result. */
+  /** Run the build to the end. Throws LaunchError / BundleError / PreflightError /
+   * SettingsError before anything was launched; after launch it always resolves with the
+   * run's result. */
   async run(): Promise<SessionResult> {
     const startMs = Date.now();
     this.store.onIngest((delta) => this.emit({ type: 'ingest', delta }));
@@ -253,7 +195,7 @@ export class BuildSession {
     const notReady = preflight.filter((d) => d.required !== false && d.status !== 'ok' && d.status !== 'remote_path');
     if (notReady.length > 0 && this.opts.refuseNotReady) throw new PreflightError(notReady);
     // Settings, flags and config files are checked before anything is created.
-    this.launchConfig = resolveLaunchConfig({
+    const launchConfig = resolveLaunchConfig({
       cwd: this.info.cwd,
       workspaceRoot: this.opts.workspaceRoot,
       userEnv: this.opts.userEnv ?? process.env,
@@ -264,20 +206,21 @@ export class BuildSession {
       protocol: this.opts.protocol,
     });
     // A profile's capture defaults apply where the caller said nothing.
-    const capture = this.launchConfig.resolved.profile.capture;
+    const capture = launchConfig.resolved.profile.capture;
     if (capture) {
       this.opts.artifactGlobs ??= [...capture.artifactGlobs];
       this.opts.defaultPorts ??= capture.defaultPorts;
     }
 
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { fs: this.opts.bundleFs, onError: (m) => this.warn(m) });
+    this.ingest.bundle = this.bundle;
     const token = randomBytes(32).toString('hex');
     try {
-      const sink = (exp: ReceivedExport) => this.ingestExport(exp.signal, exp.request);
-      if (this.opts.forward) this.forwarder = new Forwarder(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
+      const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
+      if (this.opts.forward) this.ingest.forwarder = new Forwarder(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
       this.receiver = await startReceiver({ token, onExport: sink });
       if (this.opts.protocol === 'grpc') this.grpc = await startGrpcReceiver({ token, onExport: sink });
-      await this.attachDefaultPorts(sink);
+      await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
       this.root = startRootSpan({
         endpoint: this.receiver.url,
         token,
@@ -286,22 +229,23 @@ export class BuildSession {
         tokenCount: this.info.tokenCount,
         serviceVersion: TOOL_VERSION,
         cwd: this.info.cwd,
-        resourceAttributes: Object.assign({}, ...this.launchConfig.configFiles.map((f) => f.resourceAttributes)),
+        resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
       });
+      this.ingest.rootSpan = { traceId: this.root.traceId, spanId: this.root.spanId };
       this.info.traceId = this.root.traceId;
       if (preflight.length > 0) {
         this.emit({ type: 'preflight', datasets: preflight });
-        this.ingestOwn(preflight.map(readinessEvent));
+        this.ingest.own(preflight.map(readinessEvent));
         for (const d of notReady) this.warn(`dataset ${d.dataset} is not ready (${d.status}${d.reason ? `: ${d.reason}` : ''})`);
       }
-      const { env, warnings } = this.launchConfig.childEnv({
+      const { env, warnings } = launchConfig.childEnv({
         ...endpointsFor(this.opts.protocol ?? 'http/protobuf', { httpUrl: this.receiver.url, grpcUrl: this.grpc?.url }),
         token,
         traceparent: this.root.traceparent,
         runId: this.runId,
       });
-      for (const w of [...this.launchConfig.warnings, ...warnings]) this.warn(w);
-      this.startArtifacts(startMs);
+      for (const w of [...launchConfig.warnings, ...warnings]) this.warn(w);
+      this.extras.collectArtifacts({ cwd: this.info.cwd, bundleDir: this.bundleDir, globs: this.opts.artifactGlobs ?? [], sinceMs: startMs, ingest: this.ingest });
       this.child = spawnBuild({ argv: this.opts.argv, cwd: this.info.cwd, env, shell: this.opts.shell });
     } catch (e) {
       // Nothing was launched: leave no half-made bundle or server behind.
@@ -313,18 +257,26 @@ export class BuildSession {
     this.info.pid = this.child.pid;
     this.root.setPid(this.child.pid);
     this.bundle.writeRunInfo(this.info);
-    this.captureStream('stdout', this.child.stdout);
-    this.captureStream('stderr', this.child.stderr);
-    this.startMonitor();
+    const stdio = new StdioCapture(this.ingest, this.ownResource, this.opts.onOutput);
+    stdio.attach('stdout', this.child.stdout);
+    stdio.attach('stderr', this.child.stderr);
+    this.watch = startStallWatch({
+      store: this.store,
+      pid: this.child.pid,
+      cwd: this.info.cwd,
+      thresholdS: this.opts.stallThresholdS,
+      datasets: this.opts.datasets ?? [],
+      taskAttributes: this.opts.taskAttributes,
+      record: (records) => this.ingest.own(records),
+      notify: (stall, state) => this.emit({ type: 'stall', stall, state }),
+    });
 
     const exit = await this.child.exited;
-    this.flushStreams();
+    stdio.flush();
     await delay(this.opts.graceS * 1000);
-    this.stopMonitor();
-    this.defaultPorts?.detach();
-    // After the grace period, so that what OTLP delivered is kept and the files' copies of
-    // the same spans are the duplicates (they lack parent ids).
-    const imported = this.finishArtifacts();
+    this.stopWatch();
+    const { imported, entries } = this.extras.finish(this.store, this.ingest);
+    if (entries) this.info.artifacts = entries;
 
     const reported = reportedResult(this.store);
     const decided = decideOutcome({ exitCode: exit.code, signal: exit.signal, cancelled: this.cancelled }, reported);
@@ -339,7 +291,7 @@ export class BuildSession {
       errorType: decided.errorType,
     });
     try {
-      await this.root!.end({
+      await this.root.end({
         outcome: decided.outcome,
         exitCode: exit.code,
         signal: exit.signal,
@@ -351,47 +303,49 @@ export class BuildSession {
     }
     await this.teardown();
     if (this.store.truncated()) this.warn('some telemetry was dropped at the store caps; figures cover what was kept');
-    this.safetyWarnings();
+    for (const w of this.ingest.warnings()) this.warn(w);
     const links = this.links();
     if (links.length > 0) this.info.links = links;
     this.info.warnings = [...this.warnings];
     this.bundle.writeRunInfo(this.info);
-    const reportInput = {
+    const report = this.writeReports({
       store: this.store,
       run: this.info,
       workspaceRoot: this.info.cwd,
       taskAttributes: this.opts.taskAttributes,
       diagnosticsReport: imported?.diagnosticsReport,
       buildSays: imported?.buildSays,
-    };
-    let report: Report;
-    try {
-      const written = writeReports(this.bundle, reportInput);
-      report = written.report;
-      if (written.htmlError) this.warn(written.htmlError);
-    } catch (e) {
-      // A full disk must not turn a finished build into a crash: the report still exists
-      // in memory for the views and the summary.
-      this.warn(`the reports could not be written to ${this.bundleDir}: ${describeError(e)}`);
-      report = composeReport(reportInput);
-    }
+    });
     this.bundle.close();
     this.emit({ type: 'finished', info: this.info, report });
     const result: SessionResult = { info: this.info, report, exitCode: cliExitCode(this.info), bundleDir: this.bundleDir };
     // After the reports: a slow or dead backend delays only this bounded wait, never the
     // build or its diagnostics. Its problems are live warnings, not part of the report.
-    if (this.forwarder) result.forward = await this.finishForwarding();
+    if (this.ingest.forwarder) result.forward = await this.finishForwarding(this.ingest.forwarder);
     if (this.opts.retention) result.retentionRemoved = this.applyRetention(this.opts.retention);
     return result;
   }
 
-  private async finishForwarding(): Promise<ForwardStats> {
-    const stats = await this.forwarder!.shutdown(this.opts.forward?.flushTimeoutMs ?? 5000);
+  private writeReports(input: WriteReportsInput): Report {
+    try {
+      const written = writeReports(this.bundle, input);
+      if (written.htmlError) this.warn(written.htmlError);
+      return written.report;
+    } catch (e) {
+      // A full disk must not turn a finished build into a crash: the report still exists
+      // in memory for the views and the summary.
+      this.warn(`the reports could not be written to ${this.bundleDir}: ${describeError(e)}`);
+      return composeReport(input);
+    }
+  }
+
+  private async finishForwarding(forwarder: Forwarder): Promise<ForwardStats> {
+    const stats = await forwarder.shutdown(this.opts.forward?.flushTimeoutMs ?? 5000);
     const lost = stats.failedItems + stats.droppedItems + stats.pendingItems;
     if (lost > 0) {
       this.emit({
         type: 'warning',
-        message: `forwarding to ${this.forwarder!.url}: ${stats.sentItems} items sent, ${lost} not delivered (${stats.droppedItems} dropped at the full queue, ${stats.failedItems} failed${stats.lastError ? ` — ${stats.lastError}` : ''}, ${stats.pendingItems} unsent at the deadline)`,
+        message: `forwarding to ${forwarder.url}: ${stats.sentItems} items sent, ${lost} not delivered (${stats.droppedItems} dropped at the full queue, ${stats.failedItems} failed${stats.lastError ? ` — ${stats.lastError}` : ''}, ${stats.pendingItems} unsent at the deadline)`,
       });
     }
     return stats;
@@ -403,22 +357,6 @@ export class BuildSession {
     } catch {
       return [];
     }
-  }
-
-  /** Counted, value-free notes on what the safety policy changed. */
-  private safetyWarnings(): void {
-    const r = this.redactor.stats;
-    const s = this.sanitizeStats;
-    if (r.redactedKeys + r.maskedValues > 0) {
-      this.warn(`redacted: ${r.redactedKeys} attribute values under secret-looking keys and ${r.maskedValues} secret-shaped values in text were replaced by [redacted]`);
-    }
-    if (s.truncatedValues + s.truncatedLists + s.droppedAttributes > 0) {
-      this.warn(
-        `truncated: ${s.truncatedValues} long values, ${s.truncatedLists} long lists/maps and ${s.droppedAttributes} attributes over the count limit were cut at the capture limits (--debug lifts them)`,
-      );
-    }
-    const b = this.budget.warning();
-    if (b) this.warn(b);
   }
 
   /** Links for the report and the panel: the trace viewer, the Hamilton UI. */
@@ -442,130 +380,14 @@ export class BuildSession {
     return this.info.outcome === 'running' && this.child !== undefined;
   }
 
-  private splitters = new Map<'stdout' | 'stderr', { splitter: LineSplitter; masker: StdioMasker }>();
-
-  // The live pass-through (onOutput) gets the raw bytes — it is the user's own terminal; what
-  // is stored (stdio.log, log records) and forwarded is masked first.
-  private captureStream(stream: 'stdout' | 'stderr', readable: NodeJS.ReadableStream): void {
-    const splitter = new LineSplitter();
-    const masker = new StdioMasker(this.redactor);
-    this.splitters.set(stream, { splitter, masker });
-    readable.on('data', (chunk: Buffer) => {
-      this.opts.onOutput?.(stream, chunk);
-      this.storeStdio(stream, splitter, masker.push(chunk));
-    });
-  }
-
-  private storeStdio(stream: 'stdout' | 'stderr', splitter: LineSplitter, masked: Buffer): void {
-    if (masked.length === 0) return;
-    if (this.bytesSoFar() < this.limits.maxBytes) {
-      this.bundle.appendStdio(masked);
-      this.stdioBytes += masked.length;
-    }
-    this.ingestLines(stream, splitter.push(masked));
-  }
-
-  private flushStreams(): void {
-    for (const [stream, { splitter, masker }] of this.splitters) {
-      this.storeStdio(stream, splitter, masker.flush());
-      this.ingestLines(stream, splitter.flush());
-    }
-  }
-
-  private ingestLines(stream: 'stdout' | 'stderr', lines: string[]): void {
-    if (lines.length === 0) return;
-    const now = BigInt(Date.now()) * 1_000_000n;
-    this.ingestOwn(
-      lines.map((l) => lineToLogRecord(l, stream, now, this.stdioResource, STDOUT_SCOPE)),
-      true,
-    );
-  }
-
-  private startMonitor(): void {
-    const datasets = this.opts.datasets ?? [];
-    const pid = this.child!.pid;
-    this.monitor = new StallMonitor({
-      store: this.store,
-      thresholdS: this.opts.stallThresholdS,
-      taskAttributes: this.opts.taskAttributes,
-      sampleProcess: () => {
-        const s = sampleProcessTree(pid);
-        return s ? { cpuSeconds: s.cpuSeconds, rssBytes: s.rssBytes, processCount: s.pids.length } : undefined;
-      },
-      recheck: () => datasets.map((d) => checkDataset(d, this.info.cwd, 'recheck')),
-      emit: (records) => this.ingestOwn(records),
-    });
-    let last: Stall | undefined;
-    this.timer = setInterval(() => {
-      this.monitor!.tick();
-      const cur = this.monitor!.current();
-      if (cur && (!last || last.id !== cur.id)) this.emit({ type: 'stall', stall: cur, state: 'start' });
-      else if (cur && last && JSON.stringify(cur) !== JSON.stringify(last)) this.emit({ type: 'stall', stall: cur, state: 'update' });
-      else if (!cur && last) {
-        const now = Date.now();
-        const since = last.lastProgressAt ? Date.parse(last.lastProgressAt) : Date.parse(last.startedAt);
-        this.emit({ type: 'stall', stall: { ...last, endedAt: new Date(now).toISOString(), gapS: (now - since) / 1000 }, state: 'end' });
-      }
-      last = cur;
-    }, MONITOR_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  private stopMonitor(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.monitor?.dispose();
-  }
-
-  private async attachDefaultPorts(sink: (exp: ReceivedExport) => void): Promise<void> {
-    const dp = this.opts.defaultPorts;
-    if (!dp) return;
-    if (dp === true) {
-      this.defaultPorts = new DefaultPortListener({});
-      this.ownsDefaultPorts = true;
-    } else this.defaultPorts = dp;
-    const status = await this.defaultPorts.start();
-    for (const s of [status.http, status.grpc]) if (s && !s.ok) this.warn(s.message);
-    this.defaultPorts.attach(sink);
-  }
-
-  private startArtifacts(sinceMs: number): void {
-    const globs = this.opts.artifactGlobs ?? [];
-    if (globs.length === 0) return;
-    this.artifacts = new ArtifactCollector({
-      cwd: this.info.cwd,
-      bundleDir: this.bundleDir,
-      globs,
-      sinceMs,
-      transform: (data, path) => redactDocument(data, path, this.redactor),
-    });
-    this.artifactTimer = setInterval(() => {
-      for (const m of this.artifacts!.sweep()) this.warn(m);
-    }, ARTIFACT_SWEEP_MS);
-    this.artifactTimer.unref();
-  }
-
-  private finishArtifacts(): ReturnType<typeof importArtifactFiles> | undefined {
-    if (this.artifactTimer) clearInterval(this.artifactTimer);
-    this.artifactTimer = undefined;
-    const collector = this.artifacts;
-    if (!collector) return undefined;
-    for (const m of collector.sweep()) this.warn(m);
-    const imported = importArtifactFiles(this.store, collector.files(), {
-      sanitize: (_signal, request) => sanitizeRequest(request, this.policy, this.sanitizeStats),
-    });
-    for (const request of imported.requests) this.bundle.appendRequest(request);
-    for (const w of imported.warnings) this.warn(w);
-    this.info.artifacts = collector.entries();
-    return imported;
+  private stopWatch(): void {
+    this.watch?.stop();
+    this.watch = undefined;
   }
 
   private async teardown(): Promise<void> {
-    this.stopMonitor();
-    if (this.artifactTimer) clearInterval(this.artifactTimer);
-    this.defaultPorts?.detach();
-    if (this.ownsDefaultPorts) await this.defaultPorts?.close();
-    this.defaultPorts = undefined;
+    this.stopWatch();
+    await this.extras.close();
     const closing = [this.receiver?.close(), this.grpc?.close()];
     this.receiver = undefined;
     this.grpc = undefined;
@@ -573,7 +395,15 @@ export class BuildSession {
   }
 }
 
-const UNLIMITED = resolveLimits({}, true);
+function storeCaps(o: SessionOptions): StoreCaps {
+  const limits = resolveLimits(o.limits, o.debug);
+  return {
+    maxSpans: limits.maxSpans,
+    maxLogs: limits.maxLogs,
+    maxMetricPoints: limits.maxMetricPoints,
+    maxEvents: o.debug ? Number.MAX_SAFE_INTEGER : DEFAULT_CAPS.maxEvents,
+  };
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
