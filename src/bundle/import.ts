@@ -8,7 +8,7 @@
 // build reported (cli_invocation_v1, build.failure); the exit code is then null.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { RUN_SCHEMA, decideOutcome, uuidv7, type Outcome, type RunInfo } from '../core/run.js';
+import { decideOutcome, newRunInfo, uuidv7, type Outcome, type RunInfo } from '../core/run.js';
 import { RunStore } from '../core/store.js';
 import { decodeJson, normalize } from '../core/otlp/index.js';
 import { reportedResult } from '../core/analysis/outcome.js';
@@ -68,26 +68,7 @@ export function importOtlpFile(file: string, o: ImportOptions): ImportResult {
   const cwd = resolve(o.cwd);
   const bundleDir = resolve(o.outDir ?? join(cwd, '.build-diagnostics', 'runs', runId));
   const label = basename(path);
-  const info: RunInfo = {
-    schema: RUN_SCHEMA,
-    runId,
-    command: 'imported',
-    tokenCount: 0,
-    cwd,
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    durationMs: null,
-    exitCode: null,
-    signal: null,
-    reportedExitCode: null,
-    outcome: 'running',
-    errorType: null,
-    traceId: '',
-    buildName: null,
-    pid: null,
-    warnings: [],
-    toolVersion: TOOL_VERSION,
-  };
+  const info: RunInfo = newRunInfo({ runId, command: 'imported', tokenCount: 0, cwd, toolVersion: TOOL_VERSION });
   const warnings: string[] = [];
   const bundle = BundleWriter.create(bundleDir, info, { onError: (m) => warnings.push(m) });
   const limits = resolveLimits(o.limits, o.debug);

@@ -46,6 +46,30 @@ export const RunInfoSchema = z.object({
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 
+/** A run that has just started: nothing known yet but what identifies it. */
+export function newRunInfo(o: { runId: string; command: string; tokenCount: number; cwd: string; toolVersion: string; buildName?: string | null }): RunInfo {
+  return {
+    schema: RUN_SCHEMA,
+    runId: o.runId,
+    command: o.command,
+    tokenCount: o.tokenCount,
+    cwd: o.cwd,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    durationMs: null,
+    exitCode: null,
+    signal: null,
+    reportedExitCode: null,
+    outcome: 'running',
+    errorType: null,
+    traceId: '',
+    buildName: o.buildName ?? null,
+    pid: null,
+    warnings: [],
+    toolVersion: o.toolVersion,
+  };
+}
+
 /** The failure the build itself reported through telemetry (it may still exit 0). */
 export interface ReportedResult {
   /** From `cli_invocation_v1.exit_code`; null when the build never said. */

@@ -5,7 +5,16 @@
 import { join, resolve } from 'node:path';
 import type { DatasetDecl } from '../core/analysis/datasetCheck.js';
 import { uuidv7 } from '../core/run.js';
+import { redactionConfig, type OtelSettings } from '../core/config/settings.js';
+import type { SessionOptions } from '../launch/session.js';
 import type { BuildSetting, Settings } from './settings.js';
+
+/** The configuration-surface part of a run's SessionOptions. Retention is not here: the
+ * launcher applies it to the whole history folder, sparing every run still recording. */
+export type DiagnosticsOptions = Pick<
+  SessionOptions,
+  'otel' | 'forward' | 'traceUrlTemplate' | 'hamilton' | 'workspaceRoot' | 'redaction' | 'limits' | 'debug'
+>;
 
 export interface ResolvedBuild {
   name: string;
@@ -20,6 +29,9 @@ export interface ResolvedBuild {
   /** Bundle folder when the build's cwd is not the workspace root (history is always kept
    * under `<workspace>/.build-diagnostics/runs`); undefined = the session's default. */
   outDir: string | undefined;
+  /** Telemetry configuration, forwarding, Hamilton and the safety policy from the settings
+   * (optional so that hand-made builds in tests stay valid). */
+  diagnostics?: DiagnosticsOptions;
 }
 
 export const HISTORY_DIR = join('.build-diagnostics', 'runs');
@@ -46,7 +58,42 @@ export function resolveBuild(b: BuildSetting, settings: Settings, workspaceRoot:
     stallThresholdS: b.stallThresholdSeconds ?? settings.stallThresholdSeconds,
     artifactGlobs: (b.artifacts ?? []).map((g) => subst(g, root)),
     outDir: cwd === root ? undefined : join(root, HISTORY_DIR, uuidv7()),
+    diagnostics: diagnosticsOptions(b, settings, root),
   };
+}
+
+function substOtel(o: OtelSettings, root: string): OtelSettings {
+  return {
+    ...o,
+    ...(o.configFile !== undefined ? { configFile: subst(o.configFile, root) } : {}),
+    ...(o.env ? { env: Object.fromEntries(Object.entries(o.env).map(([k, v]) => [k, subst(v, root)])) } : {}),
+  };
+}
+
+/** Settings → the session's configuration-surface options. Copies (settings are frozen and
+ * the session may fill in defaults); unset settings are left out, so the session's own
+ * defaults apply. `${workspaceFolder}` is substituted in `otel.configFile` and `otel.env`. */
+export function diagnosticsOptions(b: BuildSetting, settings: Settings, workspaceRoot: string): DiagnosticsOptions {
+  const root = resolve(workspaceRoot);
+  const copy = <T>(v: T): T => structuredClone(v);
+  const redaction = Object.keys(settings.redaction).length > 0 ? redactionConfig(copy(settings.redaction)) : undefined;
+  return {
+    workspaceRoot: root,
+    ...(b.otel ? { otel: substOtel(copy(b.otel), root) } : {}),
+    ...(settings.forward ? { forward: copy(settings.forward) } : {}),
+    ...(settings.traceUrlTemplate ? { traceUrlTemplate: settings.traceUrlTemplate } : {}),
+    ...(settings.hamilton ? { hamilton: copy(settings.hamilton) } : {}),
+    ...(redaction ? { redaction } : {}),
+    ...(Object.keys(settings.limits).length > 0 ? { limits: copy(settings.limits) } : {}),
+    ...(settings.debug ? { debug: true } : {}),
+  };
+}
+
+/** The retention policy of the workspace's history: the smaller run count of `historySize`
+ * and `retention.maxRuns`, and `retention.maxBytes`. */
+export function retentionPolicy(settings: Settings): { maxRuns: number; maxBytes?: number } {
+  const maxRuns = Math.min(settings.historySize, settings.retention.maxRuns ?? Number.POSITIVE_INFINITY);
+  return { maxRuns, ...(settings.retention.maxBytes !== undefined ? { maxBytes: settings.retention.maxBytes } : {}) };
 }
 
 /** What a `build-diagnostics` task definition may say (package.json taskDefinitions). */

@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { REPORT_MD, RUN_FILE } from '../bundle/writer.js';
 import { clearHistory } from './history.js';
+import { resolveBuild } from './buildSpec.js';
+import { effectiveConfigMarkdown } from './effectiveConfig.js';
 import { COMMANDS, commandId, settingId, viewId, type CommandKey } from './registry.js';
 import type { Launcher } from './launcher.js';
 import { workspaceRoot } from './launcher.js';
@@ -17,7 +19,7 @@ import type { ProblemsView } from './problems.js';
 import type { RunTerminals } from './runTerminal.js';
 import type { BlockerNode, BlockersTree } from './views/blockersTree.js';
 import type { TaskNode, TasksTree } from './views/tasksTree.js';
-import type { BuildSetting } from './settings.js';
+import { formatSettingErrors, type BuildSetting } from './settings.js';
 import { SECTIONS, type Section } from '../protocol/messages.js';
 
 export interface CommandContext {
@@ -41,7 +43,7 @@ const say = (msg: string) => void vscode.window.showInformationMessage(`Build Di
 
 const TEMPLATE: BuildSetting = { name: 'build', command: ['python', '-m', 'my_pipeline', 'build'], datasets: [] };
 
-async function pickBuild(c: CommandContext): Promise<BuildSetting | undefined> {
+async function pickBuild(c: CommandContext, title = 'Build Diagnostics: Run Build'): Promise<BuildSetting | undefined> {
   const s = c.settings.current.settings;
   if (s.builds.length === 1) return s.builds[0];
   const items = [...s.builds]
@@ -52,7 +54,7 @@ async function pickBuild(c: CommandContext): Promise<BuildSetting | undefined> {
       detail: typeof b.command === 'string' ? b.command : b.command.join(' '),
       build: b,
     }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'Build Diagnostics: Run Build', placeHolder: 'Which build?' });
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Which build?' });
   return pick?.build;
 }
 
@@ -223,6 +225,22 @@ export function makeHandlers(c: CommandContext) {
       if (typeof path !== 'string') return;
       if (!existsSync(path)) return say(`${path} does not exist (that is why the dataset is not ready).`);
       await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path));
+    },
+    showEffectiveConfiguration: async () => {
+      const root = workspaceRoot();
+      if (!root) return say('open a folder first.');
+      const { settings, errors } = c.settings.current;
+      if (settings.builds.length === 0) {
+        const why = errors.length > 0 ? 'the builds setting is invalid (see the log).' : `no build is configured in ${settingId('builds')}.`;
+        if (errors.length > 0) c.output.error(formatSettingErrors(errors));
+        return say(why);
+      }
+      const b = await pickBuild(c, 'Build Diagnostics: Show Effective Configuration');
+      if (!b) return;
+      // A preview, not a file: the values are masked and nothing is written to disk.
+      const content = effectiveConfigMarkdown(resolveBuild(b, settings, root), errors, process.env);
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+      await vscode.window.showTextDocument(doc, { preview: true });
     },
   } satisfies Record<CommandKey, (...args: never[]) => unknown>;
 }

@@ -3,8 +3,9 @@
 // already running — then the RunController. History housekeeping happens here too.
 import * as vscode from 'vscode';
 import { resolve } from 'node:path';
-import { resolveBuild, type ResolvedBuild } from './buildSpec.js';
-import { ensureHistoryDir, pruneHistory } from './history.js';
+import { applyRetention } from '../bundle/retention.js';
+import { resolveBuild, retentionPolicy, type ResolvedBuild } from './buildSpec.js';
+import { ensureHistoryDir, historyRoot } from './history.js';
 import { AlreadyRunningError, type LiveRun, type RunController, type RunHooks } from './runController.js';
 import type { SettingsReader } from './config.js';
 import type { BuildSetting } from './settings.js';
@@ -30,10 +31,12 @@ export class Launcher extends Lifetime {
         if (e.type !== 'finished') return;
         const root = workspaceRoot();
         const s = this.settings.current;
-        // Never prune with a defaulted size: an invalid historySize is the user's to fix.
-        if (!root || s.errors.some((x) => x.setting.endsWith('.historySize'))) return;
+        // Never prune with a defaulted policy: an invalid historySize or retention is the
+        // user's to fix. Runs still recording are never deleted.
+        if (!root || s.errors.some((x) => /\.(historySize|retention)$/.test(x.setting))) return;
         try {
-          const removed = pruneHistory(root, s.settings.historySize, new Set(controller.running().map((r) => resolve(r.bundleDir))));
+          const live = new Set(controller.running().map((r) => resolve(r.bundleDir)));
+          const { removed } = applyRetention(historyRoot(root), retentionPolicy(s.settings), live);
           if (removed.length > 0) this.log.info(`history: removed ${removed.length} old run bundle(s)`);
         } catch (err) {
           this.log.warn(`history: could not prune: ${String(err)}`);

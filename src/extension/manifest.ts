@@ -9,7 +9,17 @@ import {
   CATEGORY, COMMANDS, CONTEXT, ITEM, PANEL_VIEW_TYPE, SECTION, SETTING_KEYS, TASK_TYPE, VIEWS, VIEW_CONTAINER,
   commandId, settingId, viewId, type CommandKey, type SettingKey, type ViewKey,
 } from './registry.js';
-import { SETTING_DEFAULTS } from './settings.js';
+import { z } from 'zod';
+import { OtelSettingsSchema } from '../core/config/settings.js';
+import { SETTING_DEFAULTS, SETTING_SCHEMAS } from './settings.js';
+
+/** JSON schema of a zod schema, for the settings editor's completion and squiggles. The
+ * zod schema stays the authority (refinements such as `{traceId}` are checked at parse
+ * time and reported by setting name). */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
 
 /**
  * Activation: our views, our task type, the panel (so a panel left open comes back after a
@@ -67,6 +77,10 @@ const SETTING_SCHEMA: Record<SettingKey, Record<string, unknown>> = {
           maxItems: 100,
           markdownDescription: 'Globs (relative to `cwd`) of files the build writes — its own diagnostics reports, telemetry dumps — copied into the run bundle and listed under the run in the Runs view. See docs/artifacts.md.',
         },
+        otel: {
+          ...jsonSchema(OtelSettingsSchema),
+          markdownDescription: 'The build\'s OpenTelemetry settings: `profile`, `sampler`, batching, intervals, limits, resource, `configFile`, raw `env`. They win over your environment and lose to nothing but the run\'s routing. See docs/otel-configuration.md.',
+        },
       },
     },
   },
@@ -95,6 +109,41 @@ const SETTING_SCHEMA: Record<SettingKey, Record<string, unknown>> = {
     enumDescriptions: ['Stalls and failures.', 'Failures only.', 'None: the status bar and views only.'],
     default: SETTING_DEFAULTS.notifications,
     description: 'Which notifications a build raises. Success is always quiet.',
+  },
+  forward: {
+    ...jsonSchema(SETTING_SCHEMAS.forward),
+    default: SETTING_DEFAULTS.forward,
+    markdownDescription: 'Also send everything the run records (redacted) to an OTLP/HTTP endpoint you run: `{ endpoint, protocol, headers, … }`, or `null`. Header values are never stored. See docs/otel-configuration.md.',
+  },
+  traceUrlTemplate: {
+    ...jsonSchema(SETTING_SCHEMAS.traceUrlTemplate),
+    default: SETTING_DEFAULTS.traceUrlTemplate,
+    markdownDescription: 'An http(s) URL with `{traceId}` (and optionally `{runId}`), e.g. `https://jaeger.example/trace/{traceId}`: links from runs to your trace viewer.',
+  },
+  hamilton: {
+    ...jsonSchema(SETTING_SCHEMAS.hamilton),
+    default: SETTING_DEFAULTS.hamilton,
+    markdownDescription: 'Hamilton UI tracking: `projectId`, `username`, `apiUrl`, `uiUrl`, `dagName`, … passed to the build as `HAMILTON_*` variables, or `null`. See docs/otel-configuration.md.',
+  },
+  redaction: {
+    ...jsonSchema(SETTING_SCHEMAS.redaction),
+    default: SETTING_DEFAULTS.redaction,
+    markdownDescription: 'Redaction on ingest: `enabled`, `keys` (replace the defaults), `extraKeys`, `rules`, `extraPatterns`. See docs/diagnostics-policy.md.',
+  },
+  limits: {
+    ...jsonSchema(SETTING_SCHEMAS.limits),
+    default: SETTING_DEFAULTS.limits,
+    markdownDescription: 'Capture limits per item and per run (`maxAttributes`, `maxValueLength`, `maxSpans`, `maxBytes`, …). See docs/diagnostics-policy.md.',
+  },
+  retention: {
+    ...jsonSchema(SETTING_SCHEMAS.retention),
+    default: SETTING_DEFAULTS.retention,
+    markdownDescription: 'Run bundles kept: `maxRuns` (the smaller of it and `#buildDiagnostics.historySize#` applies) and `maxBytes` of bundles in total; the oldest go first.',
+  },
+  debug: {
+    type: 'boolean',
+    default: SETTING_DEFAULTS.debug,
+    markdownDescription: 'Lift every capture limit (redaction stays on).',
   },
 };
 

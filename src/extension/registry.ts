@@ -30,6 +30,7 @@ export const COMMANDS = {
   openTaskSource: { title: 'Open Source', icon: '$(go-to-file)', palette: false },
   revealDataset: { title: 'Reveal in Explorer', palette: false },
   openArtifact: { title: 'Open Build Artifact', icon: '$(go-to-file)', palette: false },
+  showEffectiveConfiguration: { title: 'Show Effective Configuration' },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandKey = keyof typeof COMMANDS;
@@ -67,6 +68,10 @@ export const ITEM = {
 
 /** Every setting the extension reads, without the `buildDiagnostics.` prefix. The zod
  * schemas in settings.ts are keyed by this list and the manifest test checks both ways. */
-export const SETTING_KEYS = ['builds', 'defaultBuild', 'stallThresholdSeconds', 'historySize', 'notifications'] as const;
+export const SETTING_KEYS = [
+  'builds', 'defaultBuild', 'stallThresholdSeconds', 'historySize', 'notifications',
+  // The configuration surface (docs/otel-configuration.md, docs/diagnostics-policy.md).
+  'forward', 'traceUrlTemplate', 'hamilton', 'redaction', 'limits', 'retention', 'debug',
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 export const settingId = (k: SettingKey): string => `${SECTION}.${k}`;

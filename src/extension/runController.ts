@@ -70,6 +70,24 @@ export interface RunControllerOptions {
   createSession?: (o: SessionOptions) => BuildSession;
 }
 
+/** A resolved build → the options of its BuildSession (pure; unit-tested). */
+export function sessionOptions(build: ResolvedBuild, hooks: RunHooks = {}, graceS?: number): SessionOptions {
+  return {
+    ...(build.diagnostics ?? {}),
+    argv: build.argv,
+    shell: build.shell,
+    cwd: build.cwd,
+    outDir: build.outDir,
+    stallThresholdS: build.stallThresholdS,
+    datasets: build.datasets,
+    runEnv: build.env,
+    buildName: build.name,
+    onOutput: hooks.onOutput,
+    ...(build.artifactGlobs?.length ? { artifactGlobs: build.artifactGlobs } : {}),
+    ...(graceS !== undefined ? { graceS } : {}),
+  };
+}
+
 export class RunController {
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private readonly live = new Map<string, LiveRun>();
@@ -109,19 +127,7 @@ export class RunController {
   start(build: ResolvedBuild, hooks: RunHooks = {}): LiveRun {
     if (this.disposed) throw new Error('the extension is shutting down');
     if (this.live.has(build.name)) throw new AlreadyRunningError(`build "${build.name}" is already running; stop it first or wait for it to finish`);
-    const opts: SessionOptions = {
-      argv: build.argv,
-      shell: build.shell,
-      cwd: build.cwd,
-      outDir: build.outDir,
-      stallThresholdS: build.stallThresholdS,
-      datasets: build.datasets,
-      runEnv: build.env,
-      buildName: build.name,
-      onOutput: hooks.onOutput,
-      ...(build.artifactGlobs?.length ? { artifactGlobs: build.artifactGlobs } : {}),
-      ...(this.opts.graceS !== undefined ? { graceS: this.opts.graceS } : {}),
-    };
+    const opts = sessionOptions(build, hooks, this.opts.graceS);
     const session = (this.opts.createSession ?? ((o) => new BuildSession(o)))(opts);
     const run = new LiveRun(build, session);
     this.live.set(build.name, run);

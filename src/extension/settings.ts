@@ -5,6 +5,7 @@
 // until it is fixed. No `vscode` import: unit-tested in test/unit/extension-settings.test.ts.
 import { z } from 'zod';
 import { DATASET_FORMATS } from '../core/analysis/datasetCheck.js';
+import { DiagnosticsSettingsSchema, OtelSettingsSchema } from '../core/config/settings.js';
 import { SETTING_KEYS, settingId, type SettingKey } from './registry.js';
 
 const NAME = /^[^\s][^\n]{0,99}$/;
@@ -27,6 +28,8 @@ export const BuildSettingSchema = z.strictObject({
   /** Globs (relative to cwd) of files the build writes that are copied into the bundle
    * (docs/artifacts.md); listed under the run in the Runs view. */
   artifacts: z.array(z.string().min(1).max(500)).max(100).optional(),
+  /** The build's OpenTelemetry settings (layer 3 of docs/otel-configuration.md). */
+  otel: OtelSettingsSchema.optional(),
 });
 export type BuildSetting = z.infer<typeof BuildSettingSchema>;
 
@@ -41,12 +44,23 @@ const buildsSchema = z
     });
   });
 
+const CORE = DiagnosticsSettingsSchema.shape;
+
 export const SETTING_SCHEMAS = {
   builds: buildsSchema,
   defaultBuild: z.string().min(1).nullable(),
   stallThresholdSeconds: z.number().min(1).max(86_400),
   historySize: z.number().int().min(1).max(1000),
   notifications: z.enum(['all', 'failures', 'off']),
+  // The configuration surface: the same zod schemas as the CLI's `--settings FILE`
+  // (src/core/config/settings.ts), so both accept exactly the same values. `null` = not set.
+  forward: CORE.forward.unwrap().nullable(),
+  traceUrlTemplate: CORE.traceUrlTemplate.unwrap().nullable(),
+  hamilton: CORE.hamilton.unwrap().nullable(),
+  redaction: CORE.redaction.unwrap(),
+  limits: CORE.limits.unwrap(),
+  retention: CORE.retention.unwrap(),
+  debug: CORE.debug.unwrap(),
 } as const satisfies Record<SettingKey, z.ZodType>;
 
 export type Settings = { readonly [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]> };
@@ -57,6 +71,13 @@ export const SETTING_DEFAULTS: Settings = {
   stallThresholdSeconds: 30,
   historySize: 20,
   notifications: 'all',
+  forward: null,
+  traceUrlTemplate: null,
+  hamilton: null,
+  redaction: {},
+  limits: {},
+  retention: {},
+  debug: false,
 };
 
 export interface SettingError {

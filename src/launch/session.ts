@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Resource, TelemetryBatch } from '../core/model.js';
 import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../core/store.js';
-import { RUN_SCHEMA, cliExitCode, commandName, decideOutcome, uuidv7, type RunInfo } from '../core/run.js';
+import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
 import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
 import { endpointsFor, startGrpcReceiver } from '../receiver/grpc.js';
@@ -143,24 +143,7 @@ export class BuildSession {
     const cwd = resolve(opts.cwd);
     this.bundleDir = resolve(opts.outDir ?? join(cwd, '.build-diagnostics', 'runs', this.runId));
     this.info = {
-      schema: RUN_SCHEMA,
-      runId: this.runId,
-      command: commandName(opts.argv),
-      tokenCount: opts.argv.length,
-      cwd,
-      startedAt: new Date().toISOString(),
-      endedAt: null,
-      durationMs: null,
-      exitCode: null,
-      signal: null,
-      reportedExitCode: null,
-      outcome: 'running',
-      errorType: null,
-      traceId: '',
-      buildName: opts.buildName ?? null,
-      pid: null,
-      warnings: [],
-      toolVersion: TOOL_VERSION,
+      ...newRunInfo({ runId: this.runId, command: commandName(opts.argv), tokenCount: opts.argv.length, cwd, toolVersion: TOOL_VERSION, buildName: opts.buildName }),
       ...(opts.taskAttributes ? { taskAttributes: opts.taskAttributes } : {}),
     };
   }

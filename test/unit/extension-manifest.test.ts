@@ -32,6 +32,17 @@ describe('extension manifest ↔ registry', () => {
     assert.deepEqual(pkg.capabilities, capabilities(), `capabilities differ; regenerate with: ${FIX}`);
   });
 
+  test('the configuration surface is contributed: its settings and the effective-configuration command', () => {
+    const props = c.configuration.properties;
+    for (const k of ['forward', 'traceUrlTemplate', 'hamilton', 'redaction', 'limits', 'retention', 'debug']) {
+      assert.ok(props[`${SECTION}.${k}`], `${SECTION}.${k} is not declared`);
+    }
+    const builds = props[`${SECTION}.builds`] as unknown as { items: { properties: Record<string, unknown> } };
+    assert.ok(builds.items.properties.otel, 'builds[].otel is not declared');
+    assert.ok(c.commands.some((x) => x.command === `${SECTION}.showEffectiveConfiguration`));
+    assert.ok(!(c.menus.commandPalette ?? []).some((x) => x.command === `${SECTION}.showEffectiveConfiguration`), 'hidden from the palette');
+  });
+
   test('activation is narrow: never * or on startup', () => {
     for (const e of pkg.activationEvents as string[]) {
       assert.ok(e !== '*' && e !== 'onStartupFinished', `activation event ${e} activates everywhere`);
@@ -102,6 +113,8 @@ describe('extension manifest ↔ registry', () => {
       assert.match(rec.messages.at(-1) ?? '', /no build is running/);
       await rec.commands.get('buildDiagnostics.openReport')!();
       assert.match(rec.messages.at(-1) ?? '', /no run yet/);
+      await rec.commands.get('buildDiagnostics.showEffectiveConfiguration')!();
+      assert.match(rec.messages.at(-1) ?? '', /no build is configured/);
 
       for (const d of subscriptions) d.dispose();
       assert.equal(rec.commands.size, 0, 'a command outlived the extension');
