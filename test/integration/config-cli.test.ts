@@ -67,11 +67,14 @@ test('invalid settings or config files stop the launch before anything is create
   assert.equal(existsSync(out), false);
 });
 
-test('trace URL template becomes a link in report.md and run.json', { timeout: 30_000 }, async () => {
+test('trace URL template becomes a link in report.md, run.json and report.json', { timeout: 30_000 }, async () => {
   const out = join(tmp.path, 'linked');
   const r = await runCli(['run', '--out', out, '--grace', '0', '--trace-url', 'https://tempo.example/explore?trace={traceId}', '--', process.execPath, '-e', '1']);
   assert.equal(r.code, 0, r.stderr);
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.deepEqual(run.links, [{ label: 'Trace', url: `https://tempo.example/explore?trace=${run.traceId}` }]);
   assert.ok(readFileSync(join(out, 'report.md'), 'utf8').includes(`- [Trace](https://tempo.example/explore?trace=${run.traceId})`));
+  // report.json carries it for the panel and the HTML report (its Overview renders it).
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.deepEqual(report.run.links, run.links);
 });

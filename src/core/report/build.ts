@@ -94,6 +94,7 @@ export function buildReport(i: ReportInput): Report {
       traceIds: traceIds.slice(0, REPORT_LIMITS.traceIds),
       rootTraceId: run.traceId,
       partial: i.partial ?? false,
+      ...(run.links?.length ? { links: run.links.filter((l) => /^https?:\/\//i.test(l.url)) } : {}),
     },
     telemetry: {
       spans: store.spans.length,

@@ -230,6 +230,8 @@ export const RunSectionSchema = z.object({
   rootTraceId: z.string(),
   /** The bundle was cut short (host died mid-run): figures cover what was received. */
   partial: z.boolean(),
+  /** "Open in your trace viewer" / Hamilton UI links (settings' URL templates), http(s) only. */
+  links: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
 });
 
 export const TelemetryCountsSchema = z.object({

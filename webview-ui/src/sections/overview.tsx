@@ -77,6 +77,17 @@ export function Overview() {
         <Fig name="heartbeats" label="Heartbeats">{String(r.heartbeats.count)}</Fig>
         <Fig name="traces" label="Traces">{String(r.run.traceIds.length)}</Fig>
       </dl>
+      {run.links?.length ? (
+        <p class="links" data-testid="run-links">
+          {run.links
+            .filter((l) => /^https?:\/\//i.test(l.url))
+            .map((l) => (
+              <a key={l.url} href={l.url} target="_blank" rel="noopener noreferrer">
+                <span class="codicon codicon-link-external" aria-hidden="true" /> {l.label}
+              </a>
+            ))}
+        </p>
+      ) : null}
       {tc.total > 0 ? (
         <div class="progress" role="progressbar" aria-label="Task progress" aria-valuemin={0} aria-valuemax={tc.total} aria-valuenow={tc.done}>
           <div class="bar done" style={{ width: `${(tc.done / tc.total) * 100}%` }} />
