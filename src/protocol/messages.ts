@@ -54,6 +54,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requestSnapshot') }),
   z.object({ type: z.literal('revealInTree'), task: z.string().max(1000).optional(), span: SpanRefSchema.optional() }),
   z.object({ type: z.literal('stopBuild'), runId: z.string().max(200) }),
+  /** A build artifact listed in the Overview: a path inside the run's bundle (`artifacts/…`). */
+  z.object({ type: z.literal('openArtifact'), path: z.string().min(1).max(4096) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 

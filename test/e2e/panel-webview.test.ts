@@ -298,5 +298,17 @@ describe('e2e: the Build Diagnostics panel in a real VS Code', { timeout: 15 * 6
     const runs = join(ws.path, '.build-diagnostics', 'runs');
     assert.ok(readdirSync(runs).some((id) => existsSync(join(runs, id, 'artifacts', 'out', 'summary.txt'))));
     await vs.screenshot('panel-11-artifact-open');
+
+    // The panel lists them too, and a click there opens the same copy.
+    await vs.runCommand('View: Close All Editors');
+    await vs.runCommand('Build Diagnostics: Open Panel');
+    await ready();
+    await tab('Overview');
+    const list = app().locator('[data-testid=artifacts]');
+    await list.locator('summary').click();
+    await list.getByRole('button', { name: 'artifacts/out/summary.txt' }).click();
+    await until('the artifact opened from the panel', async () => /summary\.txt/.test((await active.getAttribute('aria-label')) ?? '') || undefined, 15_000,
+      async () => String(await active.getAttribute('aria-label')));
+    await vs.screenshot('panel-12-artifact-from-panel');
   });
 });

@@ -95,6 +95,7 @@ export function buildReport(i: ReportInput): Report {
       rootTraceId: run.traceId,
       partial: i.partial ?? false,
       ...(run.links?.length ? { links: run.links.filter((l) => /^https?:\/\//i.test(l.url)) } : {}),
+      ...(run.artifacts?.length ? { artifacts: run.artifacts } : {}),
     },
     telemetry: {
       spans: store.spans.length,

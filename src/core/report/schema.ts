@@ -232,6 +232,8 @@ export const RunSectionSchema = z.object({
   partial: z.boolean(),
   /** "Open in your trace viewer" / Hamilton UI links (settings' URL templates), http(s) only. */
   links: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
+  /** Files the build wrote that were copied into the bundle (`artifacts/…`, docs/artifacts.md). */
+  artifacts: z.array(z.object({ path: z.string(), bytes: z.number(), sha256: z.string() })).optional(),
 });
 
 export const TelemetryCountsSchema = z.object({

@@ -10,7 +10,7 @@ import { ReadyQueue, Throttle } from './channel.js';
 import { panelHtml } from './html.js';
 import { resolveInWorkspace } from './workspacePath.js';
 import type { PanelRun, PanelRunSource } from './source.js';
-import { PANEL_VIEW_TYPE } from '../registry.js';
+import { PANEL_VIEW_TYPE, commandId } from '../registry.js';
 import type { PanelReveal } from './reveals.js';
 
 export { PANEL_VIEW_TYPE };
@@ -232,6 +232,10 @@ export class BuildPanel extends Lifetime {
         break;
       case 'stopBuild':
         if (msg.runId === this.run?.runId) this.source.stopBuild?.(msg.runId);
+        break;
+      case 'openArtifact':
+        // The command checks that the path really is inside this run's bundle.
+        if (this.run?.dir) await vscode.commands.executeCommand(commandId('openArtifact'), this.run.dir, msg.path);
         break;
     }
   }

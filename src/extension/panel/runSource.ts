@@ -54,6 +54,10 @@ class LivePanelRun implements PanelRun {
     return this.live.session.store;
   }
 
+  get dir(): string {
+    return this.live.session.bundleDir;
+  }
+
   info(): RunInfo {
     return this.live.session.info;
   }

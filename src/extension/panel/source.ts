@@ -11,6 +11,8 @@ export interface PanelRun {
   readonly runId: string;
   /** The run's store (live: still growing; finished: read back from its bundle). */
   readonly store: RunStore;
+  /** The run's bundle folder (build artifacts are opened from there). */
+  readonly dir?: string;
   /** run.json as it is now (outcome 'running' while live). */
   info(): RunInfo;
   /** report.json for the current state: rebuilt from the store while live, the bundle's

@@ -3,7 +3,7 @@
 // Each figure carries data-figure so tests can compare it with report.json.
 import type { ComponentChildren } from 'preact';
 import { getHost, focusTime, lastDataAt, live, report, section, selectSpan, taskFilter } from '../state.js';
-import { fmtDuration, fmtInt, fmtIso, isoMs } from '../format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtIso, isoMs } from '../format.js';
 import type { Report } from '../../../src/core/report/schema.js';
 
 function Fig({ name, label, children }: { name: string; label: string; children: ComponentChildren }) {
@@ -87,6 +87,25 @@ export function Overview() {
               </a>
             ))}
         </p>
+      ) : null}
+      {run.artifacts?.length ? (
+        <details class="artifacts" data-testid="artifacts">
+          <summary>Build artifacts ({run.artifacts.length})</summary>
+          <ul class="plain">
+            {run.artifacts.map((a) => (
+              <li key={a.path}>
+                {host && !host.readOnly ? (
+                  <button type="button" class="link" onClick={() => host.post({ type: 'openArtifact', path: a.path })}>
+                    {a.path}
+                  </button>
+                ) : (
+                  <span>{a.path}</span>
+                )}
+                <span class="muted"> {fmtBytes(a.bytes)}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
       ) : null}
       {tc.total > 0 ? (
         <div class="progress" role="progressbar" aria-label="Task progress" aria-valuemin={0} aria-valuemax={tc.total} aria-valuenow={tc.done}>
