@@ -57,8 +57,9 @@ export async function packageExtension({ skipBuild = false } = {}) {
   const t0 = Date.now();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   if (!skipBuild) {
-    log('npm run build');
-    await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build']);
+    // The shipped build: minified, no source maps in the package (.vscodeignore).
+    log('node esbuild.mjs --production');
+    await run(process.execPath, ['esbuild.mjs', '--production']);
   }
   mkdirSync(dirname(VSIX), { recursive: true });
   // Package to a private name, then rename: concurrent runs never see a half-written file.
