@@ -24,6 +24,8 @@
 // Header/attribute list format (W3C baggage style, percent-encoded values):
 // https://opentelemetry.io/docs/specs/otel/protocol/exporter/#specifying-headers-via-environment-variables
 
+import { PROFILES } from '../core/config/profiles.js';
+
 export type EnvOrigin = 'default' | 'user' | 'run' | 'flag';
 
 export interface ChildEnvOptions {
@@ -50,18 +52,9 @@ export interface ChildEnv {
   warnings: string[];
 }
 
-/** Defaults the user's environment may override, when no profile is given (the
- * `codeanatomy` profile's variables). */
-export const TUNING_DEFAULTS: Record<string, string> = {
-  OTEL_TRACES_SAMPLER: 'parentbased_always_on',
-  OTEL_BSP_SCHEDULE_DELAY: '500',
-  OTEL_BLRP_SCHEDULE_DELAY: '500',
-  OTEL_METRIC_EXPORT_INTERVAL: '2000',
-  OTEL_TRACES_EXPORTER: 'otlp',
-  OTEL_METRICS_EXPORTER: 'otlp',
-  OTEL_LOGS_EXPORTER: 'otlp',
-  CODEANATOMY_DIAGNOSTICS_SINK: 'otel',
-};
+/** Defaults the user's environment may override, when no profile is given: the
+ * `codeanatomy` profile's variables (src/core/config/profiles.ts). */
+export const TUNING_DEFAULTS: Readonly<Record<string, string>> = PROFILES.codeanatomy.env;
 
 const SIGNALS = ['TRACES', 'LOGS', 'METRICS'] as const;
 /** Inherited variables that would route telemetry elsewhere or shadow our settings. */

@@ -4,7 +4,6 @@
 // the real ports 4318/4317 when they are free and checks the "held" path when they are not.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client, Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { DefaultPortListener, isLoopbackPeer, type DefaultPortExport, type PortStatus } from '../../src/receiver/defaultPorts.js';
@@ -13,26 +12,12 @@ import { RECEIVED_VIA_KEY } from '../../src/core/artifacts/provenance.js';
 import { encodeProtobuf, type OtlpRequest } from '../../src/core/otlp/index.js';
 import { RunStore } from '../../src/core/store.js';
 import { post } from './receiver-client.js';
+import { runNodeChild } from './helpers/child.js';
 
 const CHILD = resolve('test/fixtures/children/default-port-emit.mjs');
 
-function runChild(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // No OTEL_* at all: the exporter must find the port on its own.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_'))) as Record<string, string>;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CHILD, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25000);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
+// No OTEL_* at all: the exporter must find the port on its own.
+const runChild = (args: string[]) => runNodeChild(CHILD, { args });
 
 const REQ: OtlpRequest = {
   resourceSpans: [

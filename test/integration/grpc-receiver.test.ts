@@ -6,7 +6,6 @@
 // partial success for items with bad ids, and the same normalized output as HTTP.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client, Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
@@ -19,26 +18,12 @@ import {
 import { startReceiver, type ReceivedExport } from '../../src/receiver/index.js';
 import { decodeExportResponse, encodeProtobuf, type OtlpRequest, type OtlpSignal } from '../../src/core/otlp/index.js';
 import { post } from './receiver-client.js';
+import { runNodeChild } from './helpers/child.js';
 
 const CHILD = resolve('test/fixtures/children/otel-emit-basic.mjs');
 const TOKEN = 'grpc-token-1f2e';
 
-function runChild(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_'))) as Record<string, string>;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CHILD], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25000);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
+const runChild = (env: Record<string, string>) => runNodeChild(CHILD, { env });
 
 interface CallResult {
   err: ServiceError | null;

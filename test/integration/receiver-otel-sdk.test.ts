@@ -3,31 +3,16 @@
 // standard OTEL_* environment, with attribute types intact.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startReceiver, type ReceivedExport } from '../../src/receiver/index.js';
 import type { AttrMap } from '../../src/core/model.js';
+import { runNodeChild } from './helpers/child.js';
 
 const CHILD = resolve('test/fixtures/children/otel-emit-basic.mjs');
 const TOKEN = 'run-token-5b8efff7';
 
 /** Runs the child to completion; resolves with its exit code and output. */
-function runChild(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_'))) as Record<string, string>;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CHILD], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25000);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
+const runChild = (env: Record<string, string>) => runNodeChild(CHILD, { env });
 
 const EXPECTED_ATTRS: AttrMap = {
   'attr.string': 'hello',
