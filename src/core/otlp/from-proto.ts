@@ -5,25 +5,23 @@
 // sub-messages, the recursion limit, skipping of unknown fields — and the reference
 // conversion's order of checks (from-proto-reference.ts), so both accept and refuse the
 // same bytes and give equal requests; test/unit/otlp-fast-decode.test.ts holds them equal
-// on fuzzed input. Metrics (rare, small) still take the reference path.
-import { DecodeContext, ItemRejected } from './context.js';
-import { bytesToBase64, canonDouble } from './encoding.js';
+// on fuzzed input. Metrics (rare, small) still take the reference path. The envelopes,
+// attributes and AnyValues are decoded by the base class in wire-decoder.ts.
+import { DecodeContext } from './context.js';
+import { WireDecoder, type Attrs } from './wire-decoder.js';
 import { decodeProtobufReference } from './from-proto-reference.js';
 import {
   OtlpDecodeError,
   type DecodeOptions,
   type OtlpAnyValue,
-  type OtlpKeyValue,
   type OtlpLogRecord,
   type OtlpRequest,
-  type OtlpResource,
-  type OtlpScope,
   type OtlpSignal,
   type OtlpSpan,
   type OtlpSpanEvent,
   type OtlpSpanLink,
 } from './types.js';
-import { createReader, enter, lastFixed64, leave, readBytes, readDouble, readFixed32, readFixed64, readHex, readString, readVarint64, skip, type Reader } from './wire.js';
+import { createReader, enter, lastFixed64, leave, readFixed32, readFixed64, readHex, readString, skip } from './wire.js';
 
 export function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array, opts?: DecodeOptions): OtlpRequest {
   if (signal === 'metrics') return decodeProtobufReference(signal, bytes, opts);
@@ -37,392 +35,9 @@ export function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array, opts?: Dec
   }
 }
 
-/** A list of attributes and whether a value in it nests deeper than allowed (the
- * reference fails the request when — and only when — its conversion reaches that list). */
-interface Attrs {
-  list: OtlpKeyValue[];
-  deep: boolean;
-}
-
-/** One AnyValue being decoded. protobufjs keeps every member it has seen and names the last
- * one set; a repeated AnyValue field merges into the same object, and a repeated
- * array/kvlist member appends. This keeps the same state without allocating per value. */
-class AnyState {
-  member = 0;
-  str = '';
-  bool = false;
-  int = '';
-  dbl = 0;
-  bytes = '';
-  arr: OtlpAnyValue[] | undefined;
-  arrDeep = false;
-  kvl: OtlpKeyValue[] | undefined;
-  kvlDeep = false;
-  reset(): void {
-    this.member = 0;
-    this.arr = undefined;
-    this.kvl = undefined;
-    this.arrDeep = false;
-    this.kvlDeep = false;
-  }
-}
-const M_STR = 1;
-const M_BOOL = 2;
-const M_INT = 3;
-const M_DBL = 4;
-const M_ARR = 5;
-const M_KVL = 6;
-const M_BYTES = 7;
-
-class FastDecoder {
-  private readonly maxDepth: number;
-  /** AnyValue states by protobuf nesting level (at most one live per level). */
-  private readonly states: AnyState[] = [];
-  /** Whether the value last finished nests too deep (see Attrs). */
-  private deep = false;
-
-  constructor(
-    private readonly ctx: DecodeContext,
-    private readonly r: Reader,
-  ) {
-    this.maxDepth = ctx.maxDepth;
-  }
-
-  /** ExportTraceServiceRequest / ExportLogsServiceRequest: repeated Resource* = 1. */
-  request(traces: boolean): never[] {
-    const r = this.r;
-    const out: unknown[] = [];
-    const ctx = this.ctx;
-    ctx.push(traces ? 'resourceSpans' : 'resourceLogs');
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      if (t >>> 3 === 1 && u === 2) {
-        ctx.push(out.length);
-        out.push(this.resourceX(1, traces));
-        ctx.pop();
-        continue;
-      }
-      skip(r, u, 0, t >>> 3);
-    }
-    ctx.pop();
-    return out as never[];
-  }
-
-  /** ResourceSpans / ResourceLogs: resource = 1, scope_{spans,logs} = 2, schema_url = 3. */
-  private resourceX(q: number, traces: boolean): object {
-    const r = this.r;
-    const ctx = this.ctx;
-    const outer = enter(r, q);
-    let res: { attrs: Attrs | undefined; dropped: number } | undefined;
-    const scopes: object[] = [];
-    let schemaUrl = '';
-    const scopeField = traces ? 'scopeSpans' : 'scopeLogs';
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      switch (t >>> 3) {
-        case 1:
-          if (u !== 2) break;
-          res = this.resourceMsg(q + 1, res);
-          continue;
-        case 2:
-          if (u !== 2) break;
-          ctx.push(scopeField);
-          ctx.push(scopes.length);
-          scopes.push(this.scopeX(q + 1, traces));
-          ctx.pop();
-          ctx.pop();
-          continue;
-        case 3:
-          if (u !== 2) break;
-          schemaUrl = readString(r);
-          continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-    const out: Record<string, unknown> = {};
-    if (res) {
-      const ro: OtlpResource = {};
-      if (res.attrs && res.attrs.list.length) ro.attributes = this.attrList(res.attrs, 'resource');
-      if (res.dropped) ro.droppedAttributesCount = res.dropped;
-      out.resource = ro;
-    }
-    if (scopes.length) out[scopeField] = scopes;
-    if (schemaUrl) out.schemaUrl = schemaUrl;
-    return out;
-  }
-
-  /** Resource: attributes = 1, dropped_attributes_count = 2 (merged when repeated). */
-  private resourceMsg(q: number, prev: { attrs: Attrs | undefined; dropped: number } | undefined) {
-    const r = this.r;
-    const outer = enter(r, q);
-    const m = prev ?? { attrs: undefined as Attrs | undefined, dropped: 0 };
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      switch (t >>> 3) {
-        case 1:
-          if (u !== 2) break;
-          m.attrs = this.keyValue(q + 1, m.attrs);
-          continue;
-        case 2:
-          if (u !== 0) break;
-          m.dropped = r.uint32();
-          continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-    return m;
-  }
-
-  /** The reference fails the whole request when a list it converts nests too deep. */
-  private attrList(a: Attrs, field: string): OtlpKeyValue[] {
-    if (a.deep) this.ctx.fail(`AnyValue nested deeper than ${this.maxDepth} levels`, field);
-    return a.list;
-  }
-
-  /** ScopeSpans / ScopeLogs: scope = 1, spans/log_records = 2, schema_url = 3. */
-  private scopeX(q: number, traces: boolean): object {
-    const r = this.r;
-    const ctx = this.ctx;
-    const outer = enter(r, q);
-    let sc: ScopeAcc | undefined;
-    const leaves: object[] = [];
-    let schemaUrl = '';
-    const leafField = traces ? 'spans' : 'logRecords';
-    let index = 0;
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      switch (t >>> 3) {
-        case 1:
-          if (u !== 2) break;
-          sc = this.scopeMsg(q + 1, sc);
-          continue;
-        case 2: {
-          if (u !== 2) break;
-          ctx.push(leafField);
-          ctx.push(index++);
-          const item = traces ? this.span(q + 1) : this.logRecord(q + 1);
-          if (item !== undefined) leaves.push(item);
-          ctx.pop();
-          ctx.pop();
-          continue;
-        }
-        case 3:
-          if (u !== 2) break;
-          schemaUrl = readString(r);
-          continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-    const out: Record<string, unknown> = {};
-    if (sc) {
-      const so: OtlpScope = {};
-      if (sc.name) so.name = sc.name;
-      if (sc.version) so.version = sc.version;
-      if (sc.attrs && sc.attrs.list.length) so.attributes = this.attrList(sc.attrs, 'scope');
-      if (sc.dropped) so.droppedAttributesCount = sc.dropped;
-      out.scope = so;
-    }
-    if (leaves.length) out[leafField] = leaves;
-    if (schemaUrl) out.schemaUrl = schemaUrl;
-    return out;
-  }
-
-  /** InstrumentationScope: name = 1, version = 2, attributes = 3, dropped = 4. */
-  private scopeMsg(q: number, prev: ScopeAcc | undefined): ScopeAcc {
-    const r = this.r;
-    const outer = enter(r, q);
-    const m = prev ?? { name: '', version: '', attrs: undefined, dropped: 0 };
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      switch (t >>> 3) {
-        case 1:
-          if (u !== 2) break;
-          m.name = readString(r);
-          continue;
-        case 2:
-          if (u !== 2) break;
-          m.version = readString(r);
-          continue;
-        case 3:
-          if (u !== 2) break;
-          m.attrs = this.keyValue(q + 1, m.attrs);
-          continue;
-        case 4:
-          if (u !== 0) break;
-          m.dropped = r.uint32();
-          continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-    return m;
-  }
-
-  /** One KeyValue (key = 1, value = 2), appended to `into` (created when undefined). */
-  private keyValue(q: number, into: Attrs | undefined, depth = 0): Attrs {
-    const r = this.r;
-    const outer = enter(r, q);
-    let key = '';
-    let has = false;
-    const st = this.state(q + 1);
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      switch (t >>> 3) {
-        case 1:
-          if (u !== 2) break;
-          key = readString(r);
-          continue;
-        case 2:
-          if (u !== 2) break;
-          if (!has) st.reset();
-          has = true;
-          this.anyValue(q + 1, st, depth);
-          continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-    let value: OtlpAnyValue = {};
-    this.deep = false;
-    if (has) value = this.finish(st, depth);
-    const a = into ?? { list: [], deep: false };
-    a.list.push({ key, value });
-    if (this.deep) a.deep = true;
-    return a;
-  }
-
-  private state(q: number): AnyState {
-    let st = this.states[q];
-    if (!st) this.states[q] = st = new AnyState();
-    return st;
-  }
-
-  /** AnyValue fields into `st` (string = 1, bool = 2, int = 3, double = 4, array = 5,
-   * kvlist = 6, bytes = 7); the last member set wins. */
-  private anyValue(q: number, st: AnyState, depth: number): void {
-    const r = this.r;
-    const outer = enter(r, q);
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      switch (t >>> 3) {
-        case 1:
-          if (u !== 2) break;
-          st.str = readString(r);
-          st.member = M_STR;
-          continue;
-        case 2:
-          if (u !== 0) break;
-          st.bool = r.bool();
-          st.member = M_BOOL;
-          continue;
-        case 3:
-          if (u !== 0) break;
-          st.int = readVarint64(r);
-          st.member = M_INT;
-          continue;
-        case 4:
-          if (u !== 1) break;
-          st.dbl = readDouble(r);
-          st.member = M_DBL;
-          continue;
-        case 5:
-          if (u !== 2) break;
-          this.arrayValue(q + 1, st, depth);
-          st.member = M_ARR;
-          continue;
-        case 6:
-          if (u !== 2) break;
-          this.kvlistValue(q + 1, st, depth);
-          st.member = M_KVL;
-          continue;
-        case 7:
-          if (u !== 2) break;
-          st.bytes = bytesToBase64(readBytes(r));
-          st.member = M_BYTES;
-          continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-  }
-
-  /** ArrayValue: values = 1 (each a fresh AnyValue). */
-  private arrayValue(q: number, st: AnyState, depth: number): void {
-    const r = this.r;
-    const outer = enter(r, q);
-    const list = (st.arr ??= []);
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      if (t >>> 3 === 1 && u === 2) {
-        const inner = this.state(q + 1);
-        inner.reset();
-        this.anyValue(q + 1, inner, depth + 1);
-        this.deep = false;
-        list.push(this.finish(inner, depth + 1));
-        if (this.deep) st.arrDeep = true;
-        continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-  }
-
-  /** KeyValueList: values = 1 (KeyValues). */
-  private kvlistValue(q: number, st: AnyState, depth: number): void {
-    const r = this.r;
-    const outer = enter(r, q);
-    let acc: Attrs | undefined = st.kvl ? { list: st.kvl, deep: st.kvlDeep } : undefined;
-    while (r.pos < r.len) {
-      const t = r.tag();
-      const u = t & 7;
-      if (t >>> 3 === 1 && u === 2) {
-        acc = this.keyValue(q + 1, acc, depth + 1);
-        continue;
-      }
-      skip(r, u, q, t >>> 3);
-    }
-    leave(r, outer);
-    st.kvl = acc ? acc.list : [];
-    st.kvlDeep = acc ? acc.deep : false;
-  }
-
-  /** The canonical value of a decoded AnyValue; sets `deep` when it nests too deep. */
-  private finish(st: AnyState, depth: number): OtlpAnyValue {
-    switch (st.member) {
-      case M_STR:
-        return { stringValue: st.str };
-      case M_BOOL:
-        return { boolValue: st.bool };
-      case M_INT:
-        return { intValue: st.int };
-      case M_DBL:
-        return { doubleValue: canonDouble(st.dbl) };
-      case M_ARR:
-        if (depth >= this.maxDepth || st.arrDeep) this.deep = true;
-        return { arrayValue: { values: st.arr! } };
-      case M_KVL:
-        if (depth >= this.maxDepth || st.kvlDeep) this.deep = true;
-        return { kvlistValue: { values: st.kvl! } };
-      case M_BYTES:
-        return { bytesValue: st.bytes };
-      default:
-        return {};
-    }
-  }
-
+class FastDecoder extends WireDecoder {
   /** One Span; undefined when only this span is rejected (bad ids, see DecodeOptions). */
-  private span(q: number): OtlpSpan | undefined {
+  protected span(q: number): OtlpSpan | undefined {
     const r = this.r;
     const outer = enter(r, q);
     let traceId = '';
@@ -575,15 +190,8 @@ class FastDecoder {
     }
   }
 
-  /** An ItemRejected drops the item (reported); anything else fails the request. */
-  private rejected(e: unknown, depth: number): undefined {
-    if (!(e instanceof ItemRejected)) throw e;
-    this.ctx.rejectItem(e, depth);
-    return undefined;
-  }
-
   /** Span.Event: time = 1, name = 2, attributes = 3, dropped = 4. */
-  private event(q: number): EventAcc {
+  protected event(q: number): EventAcc {
     const r = this.r;
     const outer = enter(r, q);
     const e: EventAcc = { time: undefined, name: '', attrs: undefined, dropped: 0 };
@@ -617,7 +225,7 @@ class FastDecoder {
   }
 
   /** Span.Link: trace_id = 1, span_id = 2, trace_state = 3, attributes = 4, dropped = 5, flags = 6. */
-  private link(q: number): LinkAcc {
+  protected link(q: number): LinkAcc {
     const r = this.r;
     const outer = enter(r, q);
     const l: LinkAcc = { traceId: '', spanId: '', traceState: '', attrs: undefined, dropped: 0, flags: 0 };
@@ -657,7 +265,7 @@ class FastDecoder {
   }
 
   /** Status: message = 2, code = 3 (merged when repeated). */
-  private status(q: number, prev: { message: string; code: number } | undefined) {
+  protected status(q: number, prev: { message: string; code: number } | undefined) {
     const r = this.r;
     const outer = enter(r, q);
     const s = prev ?? { message: '', code: 0 };
@@ -681,7 +289,7 @@ class FastDecoder {
   }
 
   /** One LogRecord; undefined when only this record is rejected (bad ids). */
-  private logRecord(q: number): OtlpLogRecord | undefined {
+  protected logRecord(q: number): OtlpLogRecord | undefined {
     const r = this.r;
     const outer = enter(r, q);
     let time: string | undefined;
@@ -794,12 +402,6 @@ class FastDecoder {
   }
 }
 
-interface ScopeAcc {
-  name: string;
-  version: string;
-  attrs: Attrs | undefined;
-  dropped: number;
-}
 interface EventAcc {
   time: string | undefined;
   name: string;
