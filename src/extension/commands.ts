@@ -6,7 +6,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { REPORT_MD, RUN_FILE } from '../bundle/writer.js';
 import { clearHistory } from './history.js';
 import { resolveBuild } from './buildSpec.js';
-import { effectiveConfigMarkdown } from './effectiveConfig.js';
+import { engine } from './lazyEngine.js';
 import { COMMANDS, commandId, settingId, viewId, type CommandKey } from './registry.js';
 import type { Launcher } from './launcher.js';
 import { workspaceRoot } from './launcher.js';
@@ -238,7 +238,7 @@ export function makeHandlers(c: CommandContext) {
       const b = await pickBuild(c, 'Build Diagnostics: Show Effective Configuration');
       if (!b) return;
       // A preview, not a file: the values are masked and nothing is written to disk.
-      const content = effectiveConfigMarkdown(resolveBuild(b, settings, root), errors, process.env);
+      const content = engine().effectiveConfigMarkdown(resolveBuild(b, settings, root), errors, process.env);
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(doc, { preview: true });
     },

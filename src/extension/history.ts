@@ -3,7 +3,7 @@
 // `.gitignore`. Pure node (no `vscode`); the views read it again after a window reload.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readRunInfo } from '../bundle/reader.js';
+import { readRunInfo } from '../bundle/runFile.js';
 import { REPORT_JSON } from '../bundle/writer.js';
 import type { RunInfo } from '../core/run.js';
 import { ReportSchema, type Report } from '../core/report/schema.js';

@@ -10,19 +10,20 @@ import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../cor
 import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
 import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
-import { endpointsFor, startGrpcReceiver } from '../receiver/grpc.js';
+import { endpointsFor } from '../receiver/endpoints.js';
 import type { DefaultPortListener } from '../receiver/defaultPorts.js';
 import { BundleWriter, describe as describeError, type BundleFs } from '../bundle/writer.js';
 import { composeReport, writeReports, type WriteReportsInput } from '../bundle/reports.js';
 import { checkDataset, readinessEvent, type DatasetDecl } from '../core/analysis/datasetCheck.js';
 import type { DatasetState, Report, Stall } from '../core/report/schema.js';
 import { spawnBuild, type SpawnedBuild } from './process.js';
-import { startRootSpan, type RootSpanHandle } from './rootSpan.js';
+import { rootSpanIds, traceparentOf, type RootSpanHandle } from './rootSpan.js';
+import { lazy } from '../core/lazy.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { RedactionConfig } from '../core/safety/redact.js';
 import { resolveLimits, type CaptureLimits } from '../core/safety/limits.js';
 import { traceUrl, type HamiltonSettings, type OtelSettings } from '../core/config/index.js';
-import { Forwarder, type ForwardOptions, type ForwardStats } from './forward.js';
+import type { Forwarder, ForwardOptions, ForwardStats } from './forward.js';
 import { hamiltonLinks, hamiltonRunId } from './hamilton.js';
 import { launcherEnvironment, resolveLaunchConfig } from './otelConfig.js';
 import { applyRetention, type RetentionPolicy } from '../bundle/retention.js';
@@ -30,6 +31,12 @@ import { RunIngest } from './session/ingest.js';
 import { StdioCapture } from './session/stdio.js';
 import { startStallWatch } from './session/watch.js';
 import { ExtraCapture } from './session/extras.js';
+
+// The OTel SDK is loaded once the build is started, while it boots (esbuild.mjs, LAZY).
+const rootSpanSdk = lazy(() => require('./rootSpan.js') as typeof import('./rootSpan.js'));
+// Only for runs that use them: the gRPC receiver and forwarding (the OTel exporter).
+const grpcReceiver = lazy(() => require('../receiver/grpc.js') as typeof import('../receiver/grpc.js'));
+const forwarding = lazy(() => require('./forward.js') as typeof import('./forward.js'));
 
 export interface SessionOptions {
   argv: string[];
@@ -198,24 +205,19 @@ export class BuildSession {
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { fs: this.opts.bundleFs, onError: (m) => this.warn(m) });
     this.ingest.bundle = this.bundle;
     const token = randomBytes(32).toString('hex');
+    let rootIds: { traceId: string; spanId: string };
+    let rootStartMs: number;
     try {
       const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
-      if (this.opts.forward) this.ingest.forwarder = new Forwarder(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
+      if (this.opts.forward) this.ingest.forwarder = new (forwarding().Forwarder)(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
       this.receiver = await startReceiver({ token, onExport: sink });
-      if (this.opts.protocol === 'grpc') this.grpc = await startGrpcReceiver({ token, onExport: sink });
+      if (this.opts.protocol === 'grpc') this.grpc = await grpcReceiver().startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
-      this.root = startRootSpan({
-        endpoint: this.receiver.url,
-        token,
-        runId: this.runId,
-        command: this.info.command,
-        tokenCount: this.info.tokenCount,
-        serviceVersion: TOOL_VERSION,
-        cwd: this.info.cwd,
-        resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
-      });
-      this.ingest.rootSpan = { traceId: this.root.traceId, spanId: this.root.spanId };
-      this.info.traceId = this.root.traceId;
+      // The root span's ids now, the span itself (and the OTel SDK) once the build is started.
+      rootIds = rootSpanIds(randomBytes);
+      rootStartMs = performance.timeOrigin + performance.now();
+      this.ingest.rootSpan = rootIds;
+      this.info.traceId = rootIds.traceId;
       if (preflight.length > 0) {
         this.emit({ type: 'preflight', datasets: preflight });
         this.ingest.own(preflight.map(readinessEvent));
@@ -224,7 +226,7 @@ export class BuildSession {
       const { env, warnings } = launchConfig.childEnv({
         ...endpointsFor(this.opts.protocol ?? 'http/protobuf', { httpUrl: this.receiver.url, grpcUrl: this.grpc?.url }),
         token,
-        traceparent: this.root.traceparent,
+        traceparent: traceparentOf(rootIds),
         runId: this.runId,
       });
       for (const w of [...launchConfig.warnings, ...warnings]) this.warn(w);
@@ -238,8 +240,24 @@ export class BuildSession {
     }
     if (this.cancelled) void this.child.cancel();
     this.info.pid = this.child.pid;
-    this.root.setPid(this.child.pid);
     this.bundle.writeRunInfo(this.info);
+    try {
+      this.root = rootSpanSdk().startRootSpan({
+        endpoint: this.receiver.url,
+        token,
+        runId: this.runId,
+        command: this.info.command,
+        tokenCount: this.info.tokenCount,
+        serviceVersion: TOOL_VERSION,
+        cwd: this.info.cwd,
+        resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
+        ids: rootIds,
+        startTimeMs: rootStartMs,
+      });
+      this.root.setPid(this.child.pid);
+    } catch (e) {
+      this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const stdio = new StdioCapture(this.ingest, this.ownResource, this.opts.onOutput);
     stdio.attach('stdout', this.child.stdout);
     stdio.attach('stderr', this.child.stderr);
@@ -274,7 +292,7 @@ export class BuildSession {
       errorType: decided.errorType,
     });
     try {
-      await this.root.end({
+      await this.root?.end({
         outcome: decided.outcome,
         exitCode: exit.code,
         signal: exit.signal,
