@@ -13,7 +13,7 @@ import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/i
 import { endpointsFor } from '../receiver/endpoints.js';
 import type { DefaultPortListener } from '../receiver/defaultPorts.js';
 import { BundleWriter, describe as describeError, type BundleFs } from '../bundle/writer.js';
-import { composeReport, writeReports, type WriteReportsInput } from '../bundle/reports.js';
+import type { WriteReportsInput } from '../bundle/reports.js';
 import { checkDataset, readinessEvent, type DatasetDecl } from '../core/analysis/datasetCheck.js';
 import type { DatasetState, Report, Stall } from '../core/report/schema.js';
 import { spawnBuild, type SpawnedBuild } from './process.js';
@@ -37,6 +37,8 @@ const rootSpanSdk = lazy(() => require('./rootSpan.js') as typeof import('./root
 // Only for runs that use them: the gRPC receiver and forwarding (the OTel exporter).
 const grpcReceiver = lazy(() => require('../receiver/grpc.js') as typeof import('../receiver/grpc.js'));
 const forwarding = lazy(() => require('./forward.js') as typeof import('./forward.js'));
+// The analyses, report builders and the HTML page: evaluated once the build is started.
+const reports = lazy(() => require('../bundle/reports.js') as typeof import('../bundle/reports.js'));
 
 export interface SessionOptions {
   argv: string[];
@@ -258,6 +260,8 @@ export class BuildSession {
     } catch (e) {
       this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // While the build boots rather than after it: the end of the run needs them.
+    reports();
     const stdio = new StdioCapture(this.ingest, this.ownResource, this.opts.onOutput);
     stdio.attach('stdout', this.child.stdout);
     stdio.attach('stderr', this.child.stderr);
@@ -329,14 +333,14 @@ export class BuildSession {
 
   private writeReports(input: WriteReportsInput): Report {
     try {
-      const written = writeReports(this.bundle, input);
+      const written = reports().writeReports(this.bundle, input);
       if (written.htmlError) this.warn(written.htmlError);
       return written.report;
     } catch (e) {
       // A full disk must not turn a finished build into a crash: the report still exists
       // in memory for the views and the summary.
       this.warn(`the reports could not be written to ${this.bundleDir}: ${describeError(e)}`);
-      return composeReport(input);
+      return reports().composeReport(input);
     }
   }
 
