@@ -2,7 +2,7 @@
 // the `build-diag` CLI (node/cjs) and, once it exists, the webview app (browser/iife).
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { lazyModules, lazyTargets } from './scripts/lazy-bundles.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -18,36 +18,6 @@ const common = {
   legalComments: 'none',
   define: { __BUILD_DIAG_VERSION__: JSON.stringify(pkg.version) },
 };
-
-// Lazy bundles (ARCHITECTURE.md, "Bundle layout"): each module below is loaded with
-// `require()` on first use (src/core/lazy.ts) and bundled into dist/lazy/<name>.js of its
-// own, so that what the start path does not need is neither parsed nor evaluated at start.
-// Code a lazy module shares with its loader is copied into both files: a lazy module's
-// interface must not rely on shared mutable state or on `instanceof` across the boundary.
-const LAZY = {
-  'src/launch/rootSpan.ts': 'root-span',
-  'src/core/config/fileParsers.ts': 'config-file-parsers',
-  'src/receiver/grpc.ts': 'grpc-receiver',
-  'src/receiver/defaultPorts.ts': 'default-ports',
-  'src/launch/forward.ts': 'forward',
-  'src/extension/engine.ts': 'engine',
-};
-const lazyOut = (name) => `dist/lazy/${name}.js`;
-/** Resolves a `require()` of a LAZY module to the file of its own, relative to `outfile`. */
-const lazyModules = (outfile) => ({
-  name: 'lazy-modules',
-  setup(build) {
-    build.onResolve({ filter: /^\./ }, (a) => {
-      if (a.kind !== 'require-call') return undefined;
-      const src = relative(process.cwd(), resolve(a.resolveDir, a.path)).replace(/\.js$/, '.ts');
-      const name = LAZY[src];
-      if (!name) return undefined;
-      let path = relative(dirname(outfile), lazyOut(name));
-      if (!path.startsWith('.')) path = `./${path}`;
-      return { path, external: true };
-    });
-  },
-});
 
 const targets = [
   {
@@ -88,9 +58,8 @@ if (existsSync('webview-ui/src/main.tsx')) {
   });
 }
 
-for (const [entry, name] of Object.entries(LAZY)) {
-  targets.push({ ...common, entryPoints: [entry], outfile: lazyOut(name), platform: 'node', format: 'cjs', target: 'node20' });
-}
+// Modules loaded on first use get files of their own (scripts/lazy-bundles.mjs).
+targets.push(...lazyTargets(common));
 for (const t of targets) if (t.platform === 'node') t.plugins = [lazyModules(t.outfile)];
 
 if (watch) {
