@@ -12,7 +12,10 @@ import { basename } from 'node:path';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { traceparentOf, type RootSpanIds } from './rootIds.js';
 import { AlwaysOnSampler, BasicTracerProvider, RandomIdGenerator, SimpleSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+
+export { rootSpanIds, traceparentOf, type RootSpanIds } from './rootIds.js';
 
 export const ROOT_SPAN_NAME = 'build.invocation';
 export const SERVICE_NAME = 'build-diagnostics';
@@ -37,10 +40,6 @@ export interface RootSpanOptions {
   startTimeMs?: number;
 }
 
-export interface RootSpanIds {
-  traceId: string;
-  spanId: string;
-}
 
 export type RunOutcome = 'success' | 'failure' | 'cancelled';
 
@@ -64,15 +63,6 @@ export interface RootSpanHandle {
    * shuts the provider down. Idempotent; export failures are swallowed (the run still
    * finalizes), the export is bounded by a 5 s timeout. */
   end(r: RootSpanEnd): Promise<void>;
-}
-
-/** Ids for a root span created later (hex: 16 bytes of trace id, 8 of span id). */
-export function rootSpanIds(random: (n: number) => Buffer): RootSpanIds {
-  return { traceId: random(16).toString('hex'), spanId: random(8).toString('hex') };
-}
-
-export function traceparentOf(ids: RootSpanIds): string {
-  return `00-${ids.traceId}-${ids.spanId}-01`;
 }
 
 /** Hands out the given ids once, random ones after (the root span is the only span). */
