@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, round } from './lib/stats.mjs';
 import { lazyModules, lazyTargets } from '../scripts/lazy-bundles.mjs';
+import { zodEnglishOnly } from '../scripts/zod-locales.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const VSIX = join(repo, '.cache', 'e2e', 'build-diagnostics.vsix');
@@ -42,7 +43,7 @@ export async function benchExtension({ reps = 7 } = {}) {
       [
         { ...prod, entryPoints: [join(repo, 'src', 'extension', 'extension.ts')], outfile: minified, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
         ...lazyTargets(prod, minDist),
-      ].map((t) => esbuild.build({ ...t, plugins: [lazyModules(t.outfile, minDist)] })),
+      ].map((t) => esbuild.build({ ...t, plugins: [lazyModules(t.outfile, minDist), zodEnglishOnly] })),
     );
     const measure = (bundle) => {
       const probe = join(dir, 'activate.cjs');

@@ -20,7 +20,8 @@ import type { RunTerminals } from './runTerminal.js';
 import type { BlockerNode, BlockersTree } from './views/blockersTree.js';
 import type { TaskNode, TasksTree } from './views/tasksTree.js';
 import { formatSettingErrors, type BuildSetting } from './settings.js';
-import { SECTIONS, type Section } from '../protocol/messages.js';
+import type { Section } from '../protocol/messages.js';
+import { lazy } from '../core/lazy.js';
 
 export interface CommandContext {
   output: vscode.LogOutputChannel;
@@ -126,7 +127,9 @@ export function revealTaskInTree(c: CommandContext, name: string | undefined): v
   })();
 }
 
-const isSection = (x: unknown): x is Section => typeof x === 'string' && (SECTIONS as readonly string[]).includes(x);
+// The protocol's module (its schemas) loads with the panel, not on activation.
+const protocol = lazy(() => require('../protocol/messages.js') as typeof import('../protocol/messages.js'));
+const isSection = (x: unknown): x is Section => typeof x === 'string' && (protocol().SECTIONS as readonly string[]).includes(x);
 
 export function makeHandlers(c: CommandContext) {
   return {
