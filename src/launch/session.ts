@@ -41,6 +41,10 @@ const forwarding = lazy(() => require('./forward.js') as typeof import('./forwar
 // The analyses, report builders and the HTML page: evaluated once the build is started.
 const reports = lazy(() => require('../bundle/reports.js') as typeof import('../bundle/reports.js'));
 
+/** How long after the build's start its root span (and the SDK) is created: past the
+ * build's own start-up. Its start time is the recorded one in any case. */
+const ROOT_SPAN_DELAY_MS = 1000;
+
 export interface SessionOptions {
   argv: string[];
   cwd: string;
@@ -244,25 +248,38 @@ export class BuildSession {
     if (this.cancelled) void this.child.cancel();
     this.info.pid = this.child.pid;
     this.bundle.writeRunInfo(this.info);
-    try {
-      this.root = rootSpanSdk().startRootSpan({
-        endpoint: this.receiver.url,
-        token,
-        runId: this.runId,
-        command: this.info.command,
-        tokenCount: this.info.tokenCount,
-        serviceVersion: TOOL_VERSION,
-        cwd: this.info.cwd,
-        resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
-        ids: rootIds,
-        startTimeMs: rootStartMs,
-      });
-      this.root.setPid(this.child.pid);
-    } catch (e) {
-      this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    // While the build boots rather than after it: the end of the run needs them.
-    reports();
+    const pid = this.child.pid;
+    const receiverUrl = this.receiver.url;
+    let rootTried = false;
+    const startRoot = (): void => {
+      if (rootTried) return;
+      rootTried = true;
+      try {
+        this.root = rootSpanSdk().startRootSpan({
+          endpoint: receiverUrl,
+          token,
+          runId: this.runId,
+          command: this.info.command,
+          tokenCount: this.info.tokenCount,
+          serviceVersion: TOOL_VERSION,
+          cwd: this.info.cwd,
+          resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
+          ids: rootIds,
+          startTimeMs: rootStartMs,
+        });
+        this.root.setPid(pid);
+      } catch (e) {
+        this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      try {
+        reports(); // the end of the run needs them: loaded now rather than after the build
+      } catch {
+        // loaded again (and reported) when the reports are written
+      }
+    };
+    // The OTel SDK (for the root span) and the report modules load a moment after the start,
+    // not while the build boots (both would compete for the CPU), or at its end if sooner.
+    const warmUp = setTimeout(startRoot, ROOT_SPAN_DELAY_MS);
     const stdio = new StdioCapture(this.ingest, this.ownResource, this.opts.onOutput);
     stdio.attach('stdout', this.child.stdout);
     stdio.attach('stderr', this.child.stderr);
@@ -278,6 +295,8 @@ export class BuildSession {
     });
 
     const exit = await this.child.exited;
+    clearTimeout(warmUp);
+    startRoot();
     stdio.flush();
     await delay(this.opts.graceS * 1000);
     this.stopWatch();
