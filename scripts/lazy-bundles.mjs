@@ -6,6 +6,7 @@
 // on `instanceof` across the boundary. (A `require()` of a module not listed here stays in
 // the same file, evaluated on first use.)
 import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const LAZY = {
   'src/launch/rootSpan.ts': 'root-span',
@@ -16,7 +17,7 @@ export const LAZY = {
   'src/extension/engine.ts': 'engine',
 };
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lazyOut = (name, dist) => `${dist}/lazy/${name}.js`;
 
 /** One node/cjs build target per lazy module, with `common`'s options. */
