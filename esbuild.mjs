@@ -2,6 +2,8 @@
 // the `build-diag` CLI (node/cjs) and, once it exists, the webview app (browser/iife).
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
+import { lazyModules, lazyTargets } from './scripts/lazy-bundles.mjs';
+import { zodEnglishOnly } from './scripts/zod-locales.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -56,6 +58,10 @@ if (existsSync('webview-ui/src/main.tsx')) {
     minify: true,
   });
 }
+
+// Modules loaded on first use get files of their own (scripts/lazy-bundles.mjs).
+targets.push(...lazyTargets(common));
+for (const t of targets) if (t.platform === 'node') t.plugins = [lazyModules(t.outfile), zodEnglishOnly];
 
 if (watch) {
   const ctxs = await Promise.all(targets.map((t) => esbuild.context(t)));

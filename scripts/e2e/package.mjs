@@ -77,7 +77,11 @@ export async function packageExtension({ skipBuild = false } = {}) {
   }
   const entries = zipEntries(tmp);
   const main = `extension/${String(pkg.main ?? '').replace(/^\.\//, '')}`;
-  for (const needed of ['extension/package.json', main]) {
+  // The lazy bundles (dist/lazy/*.js, scripts/lazy-bundles.mjs) are loaded on first use: a
+  // package without them activates and then fails at the first run.
+  const { LAZY } = await import('../lazy-bundles.mjs');
+  const lazyFiles = Object.values(LAZY).map((name) => `extension/dist/lazy/${name}.js`);
+  for (const needed of ['extension/package.json', main, ...lazyFiles]) {
     if (!entries.includes(needed)) {
       rmSync(tmp, { force: true });
       throw new Error(`the .vsix lacks ${needed} (check .vscodeignore and the build). It has:\n${entries.join('\n')}`);

@@ -3,14 +3,16 @@
 // be read the same way).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunInfoSchema, type RunInfo } from '../core/run.js';
+import type { RunInfo } from '../core/run.js';
+import { readRunInfo } from './runFile.js';
 import { RunStore } from '../core/store.js';
 import { decodeJson, normalize } from '../core/otlp/index.js';
-import { RUN_FILE, TELEMETRY_FILE, describe } from './writer.js';
+import { TELEMETRY_FILE, describe } from './writer.js';
 
 export type Signal = 'traces' | 'logs' | 'metrics';
 
-export class BundleReadError extends Error {}
+// run.json alone (a lighter module: listing the history reads only that).
+export { BundleReadError, readRunInfo } from './runFile.js';
 
 export interface LoadedBundle {
   dir: string;
@@ -65,24 +67,6 @@ export function ingestJsonLines(text: string, store: RunStore, warnings: string[
   }
   if (cut) warnings.push(`${label}: the last line was cut short (the run did not finish writing it)`);
   return { lines, bad, cut };
-}
-
-export function readRunInfo(dir: string): RunInfo {
-  const path = join(dir, RUN_FILE);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BundleReadError(`not a run bundle: ${dir} is not a folder`);
-  if (!existsSync(path)) throw new BundleReadError(`not a run bundle: ${dir} has no ${RUN_FILE}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new BundleReadError(`${path} is not valid JSON: ${describe(e)}`);
-  }
-  const parsed = RunInfoSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new BundleReadError(`${path} is not a build-diagnostics run file: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`);
-  }
-  return parsed.data;
 }
 
 export function loadBundle(dir: string): LoadedBundle {

@@ -5,7 +5,7 @@
 // every folder in `exclude` (runs still recording).
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readRunInfo } from './reader.js';
+import { readRunInfo } from './runFile.js';
 
 export interface RetentionPolicy {
   /** Bundles kept, newest first. */

@@ -4,19 +4,23 @@ import { join, resolve } from 'node:path';
 import { BuildSession, PreflightError, type SessionEvent } from '../launch/session.js';
 import { LaunchError } from '../launch/process.js';
 import { BundleError, REPORT_HTML } from '../bundle/writer.js';
-import { BundleReadError, loadBundle } from '../bundle/reader.js';
-import { bundleArtifactFigures, withLinks, writeReports } from '../bundle/reports.js';
-import { renderMarkdown } from '../core/report/markdown.js';
+import { BundleReadError } from '../bundle/runFile.js';
+import { lazy } from '../core/lazy.js';
 import { parseDatasetFlag, type DatasetDecl } from '../core/analysis/datasetCheck.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { USAGE, UsageError, parseCli, type RunArgs } from './args.js';
 import { ConfigUsageError, configCommand, configFromFlags } from './config.js';
-import { importCommand } from './import.js';
-import { ImportError } from '../bundle/import.js';
 import { ConfigFileError, SettingsError } from '../core/config/index.js';
 import { RedactionConfigError } from '../core/safety/redact.js';
 import { summaryJson, summaryText } from './summary.js';
 import { LiveView } from './live.js';
+
+// Only `build-diag report` needs these at start (a run loads its reports itself, later).
+const reader = lazy(() => require('../bundle/reader.js') as typeof import('../bundle/reader.js'));
+const reports = lazy(() => require('../bundle/reports.js') as typeof import('../bundle/reports.js'));
+const importing = lazy(() => require('./import.js') as typeof import('./import.js'));
+const bundleImport = lazy(() => require('../bundle/import.js') as typeof import('../bundle/import.js'));
+const markdown = lazy(() => require('../core/report/markdown.js') as typeof import('../core/report/markdown.js'));
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`build-diag: ${message}\n`);
@@ -81,7 +85,8 @@ async function runCommand(a: RunArgs): Promise<number> {
 }
 
 function reportCommand(bundleDir: string, format: 'md' | 'json' | 'html'): number {
-  const loaded = loadBundle(resolve(bundleDir));
+  const loaded = reader().loadBundle(resolve(bundleDir));
+  const { bundleArtifactFigures, withLinks, writeReports } = reports();
   for (const w of loaded.warnings) process.stderr.write(`build-diag: ${w}\n`);
   const { report, htmlPath, htmlError } = writeReports(loaded, {
     store: loaded.store,
@@ -97,7 +102,7 @@ function reportCommand(bundleDir: string, format: 'md' | 'json' | 'html'): numbe
   else if (format === 'html') {
     if (!htmlPath) return 1;
     process.stdout.write(`${htmlPath}\n`);
-  } else process.stdout.write(withLinks(renderMarkdown(report), loaded.run.links));
+  } else process.stdout.write(withLinks(markdown().renderMarkdown(report), loaded.run.links));
   return 0;
 }
 
@@ -117,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
     case 'config':
       return configCommand({ cwd: args.cwd, json: args.json, protocol: args.protocol, config: configFromFlags(args.configFlags, args.cwd) });
     case 'import':
-      return importCommand(args);
+      return importing().importCommand(args);
   }
 }
 
@@ -131,7 +136,7 @@ main(process.argv.slice(2)).then(
     if (e instanceof BundleReadError) fail(e.message, 2);
     if (e instanceof ConfigUsageError) fail(`${e.message}\n${USAGE}`, 2);
     // Invalid settings/flags or config files: a clear error before anything was launched.
-    if (e instanceof SettingsError || e instanceof ConfigFileError || e instanceof RedactionConfigError || e instanceof ImportError) fail(e.message, 2);
+    if (e instanceof SettingsError || e instanceof ConfigFileError || e instanceof RedactionConfigError || e instanceof bundleImport().ImportError) fail(e.message, 2);
     fail(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 70);
   },
 );

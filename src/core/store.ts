@@ -3,7 +3,12 @@
 // pipeline's stages each start their own trace) and drops duplicates by trace+span id
 // (artifact imports may repeat what OTLP already delivered).
 import type { LogRecord, MetricPoint, Span, TelemetryBatch } from './model.js';
-import { recognizeLog, recognizeSpanEvents, type RecognizedEvent } from './events/index.js';
+import type { RecognizedEvent } from './events/index.js';
+import { lazy } from './lazy.js';
+
+// The event schemas are built on the first ingest, not when the store is created (a run
+// starts its build before it receives anything).
+const events = lazy(() => require('./events/recognize.js') as typeof import('./events/recognize.js'));
 
 export interface StoreCaps {
   maxSpans: number;
@@ -67,6 +72,7 @@ export class RunStore {
   /** Add a batch; returns the delta actually stored (after caps and de-duplication). */
   ingest(batch: TelemetryBatch, receivedAtMs: number = Date.now()): IngestDelta {
     const delta: IngestDelta = { spans: [], logs: [], metrics: [], events: [], receivedAtMs };
+    const { recognizeLog, recognizeSpanEvents } = events();
     for (const span of batch.spans) {
       const prev = this.bySpanId.get(span.spanId);
       if (prev !== undefined && findSpan(prev, span.traceId)) {

@@ -6,7 +6,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { REPORT_MD, RUN_FILE } from '../bundle/writer.js';
 import { clearHistory } from './history.js';
 import { resolveBuild } from './buildSpec.js';
-import { effectiveConfigMarkdown } from './effectiveConfig.js';
+import { engine } from './lazyEngine.js';
 import { COMMANDS, commandId, settingId, viewId, type CommandKey } from './registry.js';
 import type { Launcher } from './launcher.js';
 import { workspaceRoot } from './launcher.js';
@@ -20,7 +20,8 @@ import type { RunTerminals } from './runTerminal.js';
 import type { BlockerNode, BlockersTree } from './views/blockersTree.js';
 import type { TaskNode, TasksTree } from './views/tasksTree.js';
 import { formatSettingErrors, type BuildSetting } from './settings.js';
-import { SECTIONS, type Section } from '../protocol/messages.js';
+import type { Section } from '../protocol/messages.js';
+import { lazy } from '../core/lazy.js';
 
 export interface CommandContext {
   output: vscode.LogOutputChannel;
@@ -126,7 +127,9 @@ export function revealTaskInTree(c: CommandContext, name: string | undefined): v
   })();
 }
 
-const isSection = (x: unknown): x is Section => typeof x === 'string' && (SECTIONS as readonly string[]).includes(x);
+// The protocol's module (its schemas) loads with the panel, not on activation.
+const protocol = lazy(() => require('../protocol/messages.js') as typeof import('../protocol/messages.js'));
+const isSection = (x: unknown): x is Section => typeof x === 'string' && (protocol().SECTIONS as readonly string[]).includes(x);
 
 export function makeHandlers(c: CommandContext) {
   return {
@@ -238,7 +241,7 @@ export function makeHandlers(c: CommandContext) {
       const b = await pickBuild(c, 'Build Diagnostics: Show Effective Configuration');
       if (!b) return;
       // A preview, not a file: the values are masked and nothing is written to disk.
-      const content = effectiveConfigMarkdown(resolveBuild(b, settings, root), errors, process.env);
+      const content = engine().effectiveConfigMarkdown(resolveBuild(b, settings, root), errors, process.env);
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(doc, { preview: true });
     },

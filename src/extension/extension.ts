@@ -8,12 +8,12 @@ import { SettingsReader } from './config.js';
 import { registerCommands, revealTaskInTree, showBlockers, showProblem, type CommandContext } from './commands.js';
 import { Launcher, workspaceRoot } from './launcher.js';
 import { Notifications } from './notifications.js';
-import { BuildPanel } from './panel/panel.js';
+import type * as PanelHost from './panel/panel.js';
 import type { PanelReveal } from './panel/reveals.js';
 import { taskOfSpan } from './panel/reveals.js';
 import { ExtensionPanelSource } from './panel/runSource.js';
 import { ProblemsView } from './problems.js';
-import { CONTEXT, TASK_TYPE, viewId } from './registry.js';
+import { CONTEXT, PANEL_VIEW_TYPE, TASK_TYPE, viewId } from './registry.js';
 import { RunController } from './runController.js';
 import { RunsModel } from './runsModel.js';
 import { RunTerminals } from './runTerminal.js';
@@ -24,6 +24,10 @@ import { RunsTree } from './views/runsTree.js';
 import { TasksTree } from './views/tasksTree.js';
 
 let controller: RunController | undefined;
+
+// The panel host, with the protocol's schemas, loads when a panel is first shown or restored.
+let panelHost: typeof PanelHost | undefined;
+const loadPanelHost = (): typeof PanelHost => (panelHost ??= require('./panel/panel.js') as typeof PanelHost);
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
@@ -54,10 +58,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const source = new ExtensionPanelSource(model, {
     revealInTree: (task, span) => revealTaskInTree(c, task ?? taskOfSpan(model.shown?.report, span)?.name),
   });
-  sub(BuildPanel.registerSerializer(context, source));
-  sub({ dispose: () => BuildPanel.current?.dispose() });
+  // (BuildPanel.registerSerializer, without loading the panel host until a panel comes back.)
+  sub(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => loadPanelHost().BuildPanel.restore(context, source, panel, state),
+    }),
+  );
+  sub({ dispose: () => panelHost?.BuildPanel.current?.dispose() });
   const openPanel = (reveal?: PanelReveal, runId?: string): void => {
-    BuildPanel.createOrShow(context, source, { ...(runId ? { runId } : {}), ...(reveal ? { reveal } : {}) });
+    loadPanelHost().BuildPanel.createOrShow(context, source, { ...(runId ? { runId } : {}), ...(reveal ? { reveal } : {}) });
   };
 
   const c: CommandContext = {

@@ -3,11 +3,15 @@
 // `.gitignore`. Pure node (no `vscode`); the views read it again after a window reload.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readRunInfo } from '../bundle/reader.js';
+import { readRunInfo } from '../bundle/runFile.js';
 import { REPORT_JSON } from '../bundle/writer.js';
 import type { RunInfo } from '../core/run.js';
-import { ReportSchema, type Report } from '../core/report/schema.js';
+import type { Report } from '../core/report/schema.js';
+import { lazy } from '../core/lazy.js';
 import { HISTORY_DIR } from './buildSpec.js';
+
+// Built when a report is first read (the report schema is large), not on activation.
+const reportSchema = lazy(() => require('../core/report/schema.js') as typeof import('../core/report/schema.js'));
 
 export interface HistoryEntry {
   dir: string;
@@ -58,7 +62,7 @@ export function readReport(dir: string): Report | undefined {
   const file = join(dir, REPORT_JSON);
   try {
     if (statSync(file).size > MAX_REPORT_BYTES) return undefined;
-    const r = ReportSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const r = reportSchema().ReportSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return r.success ? r.data : undefined;
   } catch {
     return undefined;

@@ -3,8 +3,8 @@
 // tells its listeners. Pure node (no `vscode`) so the ten-runs leak test can drive it
 // without an editor. Everything a run subscribes to is released when it finishes: that is
 // the run lifetime (extension > run > panel, ARCHITECTURE.md).
-import { BuildSession, type SessionEvent, type SessionOptions, type SessionResult } from '../launch/session.js';
-import { buildReport } from '../core/report/build.js';
+import type { BuildSession, SessionEvent, SessionOptions, SessionResult } from '../launch/session.js';
+import { engine } from './lazyEngine.js';
 import type { Report, Stall } from '../core/report/schema.js';
 import type { ResolvedBuild } from './buildSpec.js';
 
@@ -128,7 +128,7 @@ export class RunController {
     if (this.disposed) throw new Error('the extension is shutting down');
     if (this.live.has(build.name)) throw new AlreadyRunningError(`build "${build.name}" is already running; stop it first or wait for it to finish`);
     const opts = sessionOptions(build, hooks, this.opts.graceS);
-    const session = (this.opts.createSession ?? ((o) => new BuildSession(o)))(opts);
+    const session = (this.opts.createSession ?? ((o) => new (engine().BuildSession)(o)))(opts);
     const run = new LiveRun(build, session);
     this.live.set(build.name, run);
     this.last = run;
@@ -156,7 +156,7 @@ export class RunController {
       if (!dirty || !run.running) return;
       dirty = false;
       try {
-        run.report = buildReport({ store: session.store, run: session.info, workspaceRoot: session.info.cwd });
+        run.report = engine().buildReport({ store: session.store, run: session.info, workspaceRoot: session.info.cwd });
       } catch {
         return; // a half-received run may not analyse yet; the next tick tries again
       }

@@ -12,7 +12,10 @@ import { basename } from 'node:path';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { traceparentOf, type RootSpanIds } from './rootIds.js';
+import { AlwaysOnSampler, BasicTracerProvider, RandomIdGenerator, SimpleSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+
+export { rootSpanIds, traceparentOf, type RootSpanIds } from './rootIds.js';
 
 export const ROOT_SPAN_NAME = 'build.invocation';
 export const SERVICE_NAME = 'build-diagnostics';
@@ -30,7 +33,13 @@ export interface RootSpanOptions {
   /** Extra resource attributes (e.g. from a declarative configuration file); the service
    * identity keys are always ours. */
   resourceAttributes?: Record<string, string | number | boolean>;
+  /** The span's ids, when they were handed out before the span exists (`rootSpanIds`): the
+   * session starts the build first and loads the SDK while it boots. */
+  ids?: RootSpanIds;
+  /** Start time (ms since the epoch, fractional), when the span is created after the fact. */
+  startTimeMs?: number;
 }
+
 
 export type RunOutcome = 'success' | 'failure' | 'cancelled';
 
@@ -56,6 +65,25 @@ export interface RootSpanHandle {
   end(r: RootSpanEnd): Promise<void>;
 }
 
+/** Hands out the given ids once, random ones after (the root span is the only span). */
+function presetIds(ids: RootSpanIds): IdGenerator {
+  const random = new RandomIdGenerator();
+  let trace: string | undefined = ids.traceId;
+  let span: string | undefined = ids.spanId;
+  return {
+    generateTraceId: () => {
+      const t = trace ?? random.generateTraceId();
+      trace = undefined;
+      return t;
+    },
+    generateSpanId: () => {
+      const s = span ?? random.generateSpanId();
+      span = undefined;
+      return s;
+    },
+  };
+}
+
 /** cicd.pipeline.result well-known values. */
 const RESULT: Record<RunOutcome, string> = { success: 'success', failure: 'failure', cancelled: 'cancellation' };
 
@@ -77,6 +105,7 @@ export function startRootSpan(o: RootSpanOptions): RootSpanHandle {
     // Explicit: the host's own OTEL_TRACES_SAMPLER must not drop our root span.
     sampler: new AlwaysOnSampler(),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(o.ids ? { idGenerator: presetIds(o.ids) } : {}),
   });
   const tracer = provider.getTracer('build-diagnostics.launch', o.serviceVersion);
   const attributes: Record<string, string | number> = {
@@ -86,14 +115,18 @@ export function startRootSpan(o: RootSpanOptions): RootSpanHandle {
   };
   if (o.cwd !== undefined) attributes['process.working_directory'] = o.cwd;
   // ROOT_CONTEXT: a new trace regardless of any active context in the host.
-  const span: ApiSpan = tracer.startSpan(ROOT_SPAN_NAME, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
+  const span: ApiSpan = tracer.startSpan(
+    ROOT_SPAN_NAME,
+    { kind: SpanKind.INTERNAL, attributes, ...(o.startTimeMs !== undefined ? { startTime: o.startTimeMs } : {}) },
+    ROOT_CONTEXT,
+  );
   const ctx = span.spanContext();
   let ending: Promise<void> | undefined;
 
   return {
     traceId: ctx.traceId,
     spanId: ctx.spanId,
-    traceparent: `00-${ctx.traceId}-${ctx.spanId}-01`,
+    traceparent: traceparentOf(ctx),
     setPid(pid: number): void {
       span.setAttribute('process.pid', pid);
     },

@@ -10,19 +10,21 @@ import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../cor
 import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
 import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
-import { endpointsFor, startGrpcReceiver } from '../receiver/grpc.js';
+import { endpointsFor } from '../receiver/endpoints.js';
 import type { DefaultPortListener } from '../receiver/defaultPorts.js';
 import { BundleWriter, describe as describeError, type BundleFs } from '../bundle/writer.js';
-import { composeReport, writeReports, type WriteReportsInput } from '../bundle/reports.js';
+import type { WriteReportsInput } from '../bundle/reports.js';
 import { checkDataset, readinessEvent, type DatasetDecl } from '../core/analysis/datasetCheck.js';
 import type { DatasetState, Report, Stall } from '../core/report/schema.js';
 import { spawnBuild, type SpawnedBuild } from './process.js';
-import { startRootSpan, type RootSpanHandle } from './rootSpan.js';
+import type { RootSpanHandle } from './rootSpan.js';
+import { rootSpanIds, traceparentOf } from './rootIds.js';
+import { lazy } from '../core/lazy.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { RedactionConfig } from '../core/safety/redact.js';
 import { resolveLimits, type CaptureLimits } from '../core/safety/limits.js';
 import { traceUrl, type HamiltonSettings, type OtelSettings } from '../core/config/index.js';
-import { Forwarder, type ForwardOptions, type ForwardStats } from './forward.js';
+import type { Forwarder, ForwardOptions, ForwardStats } from './forward.js';
 import { hamiltonLinks, hamiltonRunId } from './hamilton.js';
 import { launcherEnvironment, resolveLaunchConfig } from './otelConfig.js';
 import { applyRetention, type RetentionPolicy } from '../bundle/retention.js';
@@ -30,6 +32,18 @@ import { RunIngest } from './session/ingest.js';
 import { StdioCapture } from './session/stdio.js';
 import { startStallWatch } from './session/watch.js';
 import { ExtraCapture } from './session/extras.js';
+
+// The OTel SDK is loaded once the build is started, while it boots (esbuild.mjs, LAZY).
+const rootSpanSdk = lazy(() => require('./rootSpan.js') as typeof import('./rootSpan.js'));
+// Only for runs that use them: the gRPC receiver and forwarding (the OTel exporter).
+const grpcReceiver = lazy(() => require('../receiver/grpc.js') as typeof import('../receiver/grpc.js'));
+const forwarding = lazy(() => require('./forward.js') as typeof import('./forward.js'));
+// The analyses, report builders and the HTML page: evaluated once the build is started.
+const reports = lazy(() => require('../bundle/reports.js') as typeof import('../bundle/reports.js'));
+
+/** How long after the build's start its root span (and the SDK) is created: past the
+ * build's own start-up. Its start time is the recorded one in any case. */
+const ROOT_SPAN_DELAY_MS = 1000;
 
 export interface SessionOptions {
   argv: string[];
@@ -198,24 +212,19 @@ export class BuildSession {
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { fs: this.opts.bundleFs, onError: (m) => this.warn(m) });
     this.ingest.bundle = this.bundle;
     const token = randomBytes(32).toString('hex');
+    let rootIds: { traceId: string; spanId: string };
+    let rootStartMs: number;
     try {
       const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
-      if (this.opts.forward) this.ingest.forwarder = new Forwarder(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
+      if (this.opts.forward) this.ingest.forwarder = new (forwarding().Forwarder)(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
       this.receiver = await startReceiver({ token, onExport: sink });
-      if (this.opts.protocol === 'grpc') this.grpc = await startGrpcReceiver({ token, onExport: sink });
+      if (this.opts.protocol === 'grpc') this.grpc = await grpcReceiver().startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
-      this.root = startRootSpan({
-        endpoint: this.receiver.url,
-        token,
-        runId: this.runId,
-        command: this.info.command,
-        tokenCount: this.info.tokenCount,
-        serviceVersion: TOOL_VERSION,
-        cwd: this.info.cwd,
-        resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
-      });
-      this.ingest.rootSpan = { traceId: this.root.traceId, spanId: this.root.spanId };
-      this.info.traceId = this.root.traceId;
+      // The root span's ids now, the span itself (and the OTel SDK) once the build is started.
+      rootIds = rootSpanIds(randomBytes);
+      rootStartMs = performance.timeOrigin + performance.now();
+      this.ingest.rootSpan = rootIds;
+      this.info.traceId = rootIds.traceId;
       if (preflight.length > 0) {
         this.emit({ type: 'preflight', datasets: preflight });
         this.ingest.own(preflight.map(readinessEvent));
@@ -224,7 +233,7 @@ export class BuildSession {
       const { env, warnings } = launchConfig.childEnv({
         ...endpointsFor(this.opts.protocol ?? 'http/protobuf', { httpUrl: this.receiver.url, grpcUrl: this.grpc?.url }),
         token,
-        traceparent: this.root.traceparent,
+        traceparent: traceparentOf(rootIds),
         runId: this.runId,
       });
       for (const w of [...launchConfig.warnings, ...warnings]) this.warn(w);
@@ -238,8 +247,39 @@ export class BuildSession {
     }
     if (this.cancelled) void this.child.cancel();
     this.info.pid = this.child.pid;
-    this.root.setPid(this.child.pid);
     this.bundle.writeRunInfo(this.info);
+    const pid = this.child.pid;
+    const receiverUrl = this.receiver.url;
+    let rootTried = false;
+    const startRoot = (): void => {
+      if (rootTried) return;
+      rootTried = true;
+      try {
+        this.root = rootSpanSdk().startRootSpan({
+          endpoint: receiverUrl,
+          token,
+          runId: this.runId,
+          command: this.info.command,
+          tokenCount: this.info.tokenCount,
+          serviceVersion: TOOL_VERSION,
+          cwd: this.info.cwd,
+          resourceAttributes: Object.assign({}, ...launchConfig.configFiles.map((f) => f.resourceAttributes)),
+          ids: rootIds,
+          startTimeMs: rootStartMs,
+        });
+        this.root.setPid(pid);
+      } catch (e) {
+        this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      try {
+        reports(); // the end of the run needs them: loaded now rather than after the build
+      } catch {
+        // loaded again (and reported) when the reports are written
+      }
+    };
+    // The OTel SDK (for the root span) and the report modules load a moment after the start,
+    // not while the build boots (both would compete for the CPU), or at its end if sooner.
+    const warmUp = setTimeout(startRoot, ROOT_SPAN_DELAY_MS);
     const stdio = new StdioCapture(this.ingest, this.ownResource, this.opts.onOutput);
     stdio.attach('stdout', this.child.stdout);
     stdio.attach('stderr', this.child.stderr);
@@ -255,6 +295,8 @@ export class BuildSession {
     });
 
     const exit = await this.child.exited;
+    clearTimeout(warmUp);
+    startRoot();
     stdio.flush();
     await delay(this.opts.graceS * 1000);
     this.stopWatch();
@@ -274,7 +316,7 @@ export class BuildSession {
       errorType: decided.errorType,
     });
     try {
-      await this.root.end({
+      await this.root?.end({
         outcome: decided.outcome,
         exitCode: exit.code,
         signal: exit.signal,
@@ -311,14 +353,14 @@ export class BuildSession {
 
   private writeReports(input: WriteReportsInput): Report {
     try {
-      const written = writeReports(this.bundle, input);
+      const written = reports().writeReports(this.bundle, input);
       if (written.htmlError) this.warn(written.htmlError);
       return written.report;
     } catch (e) {
       // A full disk must not turn a finished build into a crash: the report still exists
       // in memory for the views and the summary.
       this.warn(`the reports could not be written to ${this.bundleDir}: ${describeError(e)}`);
-      return composeReport(input);
+      return reports().composeReport(input);
     }
   }
 

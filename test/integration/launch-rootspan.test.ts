@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { startRootSpan } from '../../src/launch/rootSpan.js';
+import { randomBytes } from 'node:crypto';
+import { rootSpanIds, startRootSpan, traceparentOf } from '../../src/launch/rootSpan.js';
+import { decodeProtobuf } from '../../src/core/otlp/index.js';
 
 interface Received {
   path: string;
@@ -106,6 +108,28 @@ describe('startRootSpan', () => {
     assert.ok(received[0]!.body.includes('SIGINT'));
     assert.ok(!received[0]!.body.includes('error.type'));
     assert.ok(received[1]!.body.includes('success'));
+  });
+
+  test('a span created after the fact keeps the ids handed out before and the start time given', { timeout: 20000 }, async () => {
+    received.length = 0;
+    // What the session does: ids (and the child's TRACEPARENT) first, the span once the build runs.
+    const ids = rootSpanIds(randomBytes);
+    const traceparent = traceparentOf(ids);
+    const startTimeMs = Date.now() - 1500.25;
+    const root = startRootSpan({ endpoint, token: 't', runId: 'r', command: 'make', tokenCount: 1, serviceVersion: '1', ids, startTimeMs });
+    assert.deepEqual({ traceId: root.traceId, spanId: root.spanId, traceparent: root.traceparent }, { ...ids, traceparent });
+    assert.match(traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    await root.end({ outcome: 'success', exitCode: 0, signal: null, reportedExitCode: null });
+    assert.equal(received.length, 1);
+    const span = decodeProtobuf('traces', received[0]!.body).resourceSpans?.[0]?.scopeSpans?.[0]?.spans?.[0];
+    assert.ok(span, 'one span exported');
+    assert.equal(span.traceId, ids.traceId);
+    assert.equal(span.spanId, ids.spanId);
+    assert.equal(span.parentSpanId || '', '');
+    // Start at the given time (sub-millisecond kept), end now.
+    const startNs = BigInt(span.startTimeUnixNano);
+    assert.ok(startNs / 1000n >= BigInt(Math.floor(startTimeMs * 1000)) - 1n && startNs / 1000n <= BigInt(Math.ceil(startTimeMs * 1000)) + 1n, `start ${startNs}`);
+    assert.ok(BigInt(span.endTimeUnixNano ?? 0) - startNs >= 1_400_000_000n, 'ends after it started');
   });
 
   test('end() resolves even when the receiver is gone', { timeout: 20000 }, async () => {

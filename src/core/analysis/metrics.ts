@@ -1,6 +1,6 @@
 // Execution metrics (issue 3, analysis 5): DataFusion plan executions joined to their spans,
 // the engine's execution summary, and the latest value of every metric series.
-import { isEvent } from '../events/index.js';
+import { isEvent } from '../events/isEvent.js';
 import type { AttrValue, MetricPoint, Span } from '../model.js';
 import type { ExecutionMetricsSection } from '../report/schema.js';
 import type { RunStore } from '../store.js';

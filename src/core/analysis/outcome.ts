@@ -1,7 +1,7 @@
 // What the build itself said about its result. CodeAnatomy exits 0 even when its computed
 // exit code is not (codeanatomy-telemetry.md §2), so `cli_invocation_v1` and `build.failure`
 // decide a failure that the process status hides.
-import { isEvent } from '../events/index.js';
+import { isEvent } from '../events/isEvent.js';
 import type { ReportedResult } from '../run.js';
 import type { RunStore } from '../store.js';
 

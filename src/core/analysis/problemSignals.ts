@@ -1,7 +1,7 @@
 // The signals that report a failure, each turned into a candidate problem. problems.ts merges
 // candidates that describe the same failure (a traceback on stderr, the exception event on
 // the span, `build.failure`, `cli_invocation_v1` — one failure, four signals).
-import { isEvent } from '../events/index.js';
+import { isEvent } from '../events/isEvent.js';
 import type { Attributes, LogRecord, Span } from '../model.js';
 import { StatusCode } from '../model.js';
 import type { RunStore } from '../store.js';

@@ -7,16 +7,7 @@ export { parseDiagnosticsReport, parseRunDiagnosticsReport, compareBuildSays, bu
 export type { BuildSaysFigures, SideBySideRow } from './diagnostics.js';
 export { RECEIVED_VIA_KEY, markReceivedVia, withResourceAttribute, type ReceivedVia } from './provenance.js';
 
-/** Artifact globs of the `codeanatomy` profile, relative to the build's cwd (the output
- * folder is `build/` by default, docs/codeanatomy-telemetry.md §7). */
-export const CODEANATOMY_ARTIFACT_GLOBS: readonly string[] = [
-  '**/run_bundle/**/run_diagnostics_report.json',
-  '**/run_bundle/**/run_diagnostics_report.md',
-  '**/run_bundle/**/otel_traces.json',
-  '**/run_bundle/**/otel_logs.json',
-  '**/run_bundle/**/otel_metrics.json',
-  '**/diagnostics_report.json',
-];
+export { CODEANATOMY_ARTIFACT_GLOBS } from './globs.js';
 
 export type ArtifactKind = 'otel_traces' | 'otel_logs' | 'otel_metrics' | 'diagnostics_report' | 'run_diagnostics_report' | 'run_diagnostics_report_md' | 'other';
 

@@ -7,8 +7,11 @@
 // Spec: https://opentelemetry.io/docs/specs/otel/configuration/data-model/
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { createConfigFactory, type ConfigurationModel } from '@opentelemetry/configuration';
+import type { ConfigurationModel } from '@opentelemetry/configuration';
+import { lazy } from '../lazy.js';
+
+// Half a megabyte of parsers that only a run with a configuration file needs.
+const parsers = lazy(() => require('./fileParsers.js') as typeof import('./fileParsers.js'));
 
 export class ConfigFileError extends Error {}
 
@@ -40,7 +43,7 @@ export function checkConfigFile(variable: string, path: string, cwd: string): Ch
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigFileError(`${where} cannot be read${code ? ` (${code})` : ''}`);
   }
-  const doc = parseDocument(text, { version: '1.2' });
+  const doc = parsers().parseDocument(text, { version: '1.2' });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
@@ -69,7 +72,7 @@ function validateWithSdk(abs: string, where: string): ConfigurationModel {
   const saved = process.env.OTEL_CONFIG_FILE;
   process.env.OTEL_CONFIG_FILE = abs;
   try {
-    return createConfigFactory().getConfigModel();
+    return parsers().createConfigFactory().getConfigModel();
   } catch (e) {
     const msg = (e instanceof Error ? e.message : String(e)).replace(`Invalid OpenTelemetry config file: ${abs}: `, '').replace(`${abs}: `, '');
     throw new ConfigFileError(`${where} is not a valid OpenTelemetry configuration file: ${msg.trim()}`);

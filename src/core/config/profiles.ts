@@ -11,7 +11,7 @@
 // its DataFusion diagnostics artifacts only reach OTel with CODEANATOMY_DIAGNOSTICS_SINK=otel;
 // its metric interval defaults to 60 s.
 
-import { CODEANATOMY_ARTIFACT_GLOBS } from '../artifacts/index.js';
+import { CODEANATOMY_ARTIFACT_GLOBS } from '../artifacts/globs.js';
 
 export type ProfileName = 'generic' | 'codeanatomy';
 export const PROFILE_NAMES: readonly ProfileName[] = ['generic', 'codeanatomy'];

@@ -183,9 +183,6 @@ export function recognizeSpanEvents(span: Span): RecognizedEvent[] {
   return out;
 }
 
-/** Narrows `e` to the known event `name` (typed payload). */
-export function isEvent<N extends KnownEventName>(e: RecognizedEvent, name: N): e is KnownEvent<N> & RecognizedEvent {
-  return e.known && e.name === name;
-}
+export { isEvent } from './isEvent.js';
 
 export type { EventPayloads };

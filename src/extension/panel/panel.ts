@@ -63,12 +63,15 @@ export class BuildPanel extends Lifetime {
   /** Registers the serializer that brings the panel back after a window reload. */
   static registerSerializer(context: vscode.ExtensionContext, source: PanelRunSource): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        panel.webview.options = BuildPanel.options(context);
-        BuildPanel.instance?.dispose();
-        new BuildPanel(panel, context, source, pinFor(source, parsePanelState(state)?.runId));
-      },
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => BuildPanel.restore(context, source, panel, state),
     });
+  }
+
+  /** Brings back a panel left open before a window reload (its serializer's work). */
+  static restore(context: vscode.ExtensionContext, source: PanelRunSource, panel: vscode.WebviewPanel, state: unknown): void {
+    panel.webview.options = BuildPanel.options(context);
+    BuildPanel.instance?.dispose();
+    new BuildPanel(panel, context, source, pinFor(source, parsePanelState(state)?.runId));
   }
 
   static get current(): BuildPanel | undefined {

@@ -6,15 +6,14 @@
 import type * as vscode from 'vscode';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadBundle } from '../../bundle/reader.js';
 import { TELEMETRY_FILE } from '../../bundle/writer.js';
-import { buildReport } from '../../core/report/build.js';
 import type { Report } from '../../core/report/schema.js';
 import type { RunInfo } from '../../core/run.js';
-import { RunStore } from '../../core/store.js';
+import type { RunStore } from '../../core/store.js';
 import type { SpanRef } from '../../protocol/messages.js';
 import type { RunListEntry } from '../../protocol/schema.js';
 import { readReport } from '../history.js';
+import { engine } from '../lazyEngine.js';
 import type { LiveRun } from '../runController.js';
 import { formatDuration } from '../viewModel.js';
 import type { PanelRun, PanelRunSource } from './source.js';
@@ -38,7 +37,7 @@ const MAX_TELEMETRY_BYTES = 256 * 1024 * 1024;
 const LOADED_RUNS = 3;
 
 function reportFor(store: RunStore, info: RunInfo): Report {
-  return buildReport({ store, run: info, workspaceRoot: info.cwd });
+  return engine().buildReport({ store, run: info, workspaceRoot: info.cwd });
 }
 
 /** A run in progress (or just finished in this window): everything from memory. */
@@ -101,13 +100,13 @@ function loadFinished(dir: string, fallbackInfo: RunInfo): BundlePanelRun {
   const telemetry = join(dir, TELEMETRY_FILE);
   try {
     if (!existsSync(telemetry) || statSync(telemetry).size <= MAX_TELEMETRY_BYTES) {
-      const b = loadBundle(dir);
+      const b = engine().loadBundle(dir);
       return new BundlePanelRun(dir, b.run, b.store);
     }
   } catch {
     // unreadable bundle: show what run.json and report.json say
   }
-  return new BundlePanelRun(dir, fallbackInfo, new RunStore());
+  return new BundlePanelRun(dir, fallbackInfo, new (engine().RunStore)());
 }
 
 export class ExtensionPanelSource implements PanelRunSource {

@@ -2,7 +2,8 @@
 // files it writes (its own telemetry dumps and diagnostics reports), copied (redacted) into
 // the bundle and imported without duplicating what OTLP delivered.
 import type { ReceivedExport } from '../../receiver/index.js';
-import { DefaultPortListener } from '../../receiver/defaultPorts.js';
+import type { DefaultPortListener } from '../../receiver/defaultPorts.js';
+import { lazy } from '../../core/lazy.js';
 import { ArtifactCollector, importArtifactFiles } from '../../bundle/artifacts.js';
 import type { RunStore } from '../../core/store.js';
 import type { ArtifactEntry } from '../../bundle/artifacts.js';
@@ -10,6 +11,8 @@ import { redactDocument } from '../../core/safety/document.js';
 import type { RunIngest } from './ingest.js';
 
 const SWEEP_MS = 10_000;
+// Only for runs that listen on the standard ports (it holds a gRPC server too).
+const defaultPorts = lazy(() => require('../../receiver/defaultPorts.js') as typeof import('../../receiver/defaultPorts.js'));
 
 export type ImportedArtifacts = ReturnType<typeof importArtifactFiles>;
 
@@ -26,7 +29,7 @@ export class ExtraCapture {
   async listenOnDefaultPorts(option: boolean | DefaultPortListener | undefined, sink: (exp: ReceivedExport) => void): Promise<void> {
     if (!option) return;
     this.ownsPorts = option === true;
-    this.ports = option === true ? new DefaultPortListener({}) : option;
+    this.ports = option === true ? new (defaultPorts().DefaultPortListener)({}) : option;
     const status = await this.ports.start();
     for (const s of [status.http, status.grpc]) if (s && !s.ok) this.warn(s.message);
     this.ports.attach(sink);
