@@ -77,7 +77,8 @@ export async function packageExtension({ skipBuild = false } = {}) {
   }
   const entries = zipEntries(tmp);
   const main = `extension/${String(pkg.main ?? '').replace(/^\.\//, '')}`;
-  for (const needed of ['extension/package.json', main]) {
+  // The extension starts dist/ingest-worker.js (the session's ingest worker) from beside main.
+  for (const needed of ['extension/package.json', main, 'extension/dist/ingest-worker.js']) {
     if (!entries.includes(needed)) {
       rmSync(tmp, { force: true });
       throw new Error(`the .vsix lacks ${needed} (check .vscodeignore and the build). It has:\n${entries.join('\n')}`);

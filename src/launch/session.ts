@@ -201,7 +201,10 @@ export class BuildSession {
     try {
       const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
       if (this.opts.forward) this.ingest.forwarder = new Forwarder(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
-      this.receiver = await startReceiver({ token, onExport: sink });
+      // The run's receiver hands raw bodies to the ingest worker (session/pipeline.ts).
+      this.ingest.onWarning = (m) => this.warn(m);
+      this.ingest.startWorker();
+      this.receiver = await startReceiver({ token, onExport: sink, onBody: (raw) => this.ingest.exportBody(raw) });
       if (this.opts.protocol === 'grpc') this.grpc = await startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
       this.root = startRootSpan({
@@ -257,6 +260,8 @@ export class BuildSession {
     const exit = await this.child.exited;
     stdio.flush();
     await delay(this.opts.graceS * 1000);
+    // What was received so far is stored before the artifacts are read and the outcome decided.
+    await this.ingest.settled();
     this.stopWatch();
     const { imported, entries } = this.extras.finish(this.store, this.ingest);
     if (entries) this.info.artifacts = entries;
@@ -375,6 +380,7 @@ export class BuildSession {
     this.receiver = undefined;
     this.grpc = undefined;
     await Promise.all(closing);
+    await this.ingest.close();
   }
 }
 

@@ -96,16 +96,20 @@ export class RunBudget {
   readonly dropped: ItemCounts = { spans: 0, logs: 0, metrics: 0 };
   /** Names of the caps that were hit, in the order they were hit. */
   readonly hit: string[] = [];
+  /** The caps that were hit: from then on every request with items of that kind (any
+   * request, for bytes) is refused. */
+  readonly full = { spans: false, logs: false, metrics: false, bytes: false };
 
   constructor(private readonly limits: Pick<CaptureLimits, 'maxSpans' | 'maxLogs' | 'maxMetricPoints' | 'maxBytes'>) {}
 
   admit(c: ItemCounts, bytesSoFar: number): boolean {
     const u = this.used;
     const over: string[] = [];
-    if (c.spans > 0 && u.spans + c.spans > this.limits.maxSpans) over.push(`${this.limits.maxSpans} spans`);
-    if (c.logs > 0 && u.logs + c.logs > this.limits.maxLogs) over.push(`${this.limits.maxLogs} log records`);
-    if (c.metrics > 0 && u.metrics + c.metrics > this.limits.maxMetricPoints) over.push(`${this.limits.maxMetricPoints} metric points`);
-    if (bytesSoFar >= this.limits.maxBytes) over.push(`${this.limits.maxBytes} bytes`);
+    const f = this.full;
+    if (c.spans > 0 && u.spans + c.spans > this.limits.maxSpans) over.push(`${this.limits.maxSpans} spans`), (f.spans = true);
+    if (c.logs > 0 && u.logs + c.logs > this.limits.maxLogs) over.push(`${this.limits.maxLogs} log records`), (f.logs = true);
+    if (c.metrics > 0 && u.metrics + c.metrics > this.limits.maxMetricPoints) over.push(`${this.limits.maxMetricPoints} metric points`), (f.metrics = true);
+    if (bytesSoFar >= this.limits.maxBytes) over.push(`${this.limits.maxBytes} bytes`), (f.bytes = true);
     if (over.length > 0) {
       for (const o of over) if (!this.hit.includes(o)) this.hit.push(o);
       this.dropped.spans += c.spans;
