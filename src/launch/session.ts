@@ -9,7 +9,7 @@ import type { Resource, TelemetryBatch } from '../core/model.js';
 import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../core/store.js';
 import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
-import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
+import type { Receiver, ReceivedExport } from '../receiver/index.js';
 import { endpointsFor, startGrpcReceiver } from '../receiver/grpc.js';
 import type { DefaultPortListener } from '../receiver/defaultPorts.js';
 import { BundleWriter, describe as describeError, type BundleFs } from '../bundle/writer.js';
@@ -201,10 +201,9 @@ export class BuildSession {
     try {
       const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
       if (this.opts.forward) this.ingest.forwarder = new Forwarder(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
-      // The run's receiver hands raw bodies to the ingest worker (session/pipeline.ts).
+      // The run's receiver runs in the ingest worker (session/pipeline.ts).
       this.ingest.onWarning = (m) => this.warn(m);
-      this.ingest.startWorker();
-      this.receiver = await startReceiver({ token, onExport: sink, onBody: (raw) => this.ingest.exportBody(raw) });
+      this.receiver = await this.ingest.startReceiver(token);
       if (this.opts.protocol === 'grpc') this.grpc = await startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
       this.root = startRootSpan({

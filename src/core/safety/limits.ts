@@ -87,6 +87,15 @@ export interface ItemCounts {
   metrics: number;
 }
 
+export interface BudgetRoom extends ItemCounts {
+  bytesFull: boolean;
+}
+
+/** Whether a request with these items is refused at a budget that had this room. */
+export function beyondRoom(c: ItemCounts, room: BudgetRoom): boolean {
+  return room.bytesFull || c.spans > room.spans || c.logs > room.logs || c.metrics > room.metrics;
+}
+
 /** Per-run caps. `admit` answers whether a request still fits; once a cap is reached,
  * everything of that kind after it is dropped. The cut is all-or-nothing per request, and
  * applies to the store and the bundle alike, so `build-diag report` rebuilds the same report.
@@ -96,20 +105,16 @@ export class RunBudget {
   readonly dropped: ItemCounts = { spans: 0, logs: 0, metrics: 0 };
   /** Names of the caps that were hit, in the order they were hit. */
   readonly hit: string[] = [];
-  /** The caps that were hit: from then on every request with items of that kind (any
-   * request, for bytes) is refused. */
-  readonly full = { spans: false, logs: false, metrics: false, bytes: false };
 
   constructor(private readonly limits: Pick<CaptureLimits, 'maxSpans' | 'maxLogs' | 'maxMetricPoints' | 'maxBytes'>) {}
 
   admit(c: ItemCounts, bytesSoFar: number): boolean {
     const u = this.used;
     const over: string[] = [];
-    const f = this.full;
-    if (c.spans > 0 && u.spans + c.spans > this.limits.maxSpans) over.push(`${this.limits.maxSpans} spans`), (f.spans = true);
-    if (c.logs > 0 && u.logs + c.logs > this.limits.maxLogs) over.push(`${this.limits.maxLogs} log records`), (f.logs = true);
-    if (c.metrics > 0 && u.metrics + c.metrics > this.limits.maxMetricPoints) over.push(`${this.limits.maxMetricPoints} metric points`), (f.metrics = true);
-    if (bytesSoFar >= this.limits.maxBytes) over.push(`${this.limits.maxBytes} bytes`), (f.bytes = true);
+    if (c.spans > 0 && u.spans + c.spans > this.limits.maxSpans) over.push(`${this.limits.maxSpans} spans`);
+    if (c.logs > 0 && u.logs + c.logs > this.limits.maxLogs) over.push(`${this.limits.maxLogs} log records`);
+    if (c.metrics > 0 && u.metrics + c.metrics > this.limits.maxMetricPoints) over.push(`${this.limits.maxMetricPoints} metric points`);
+    if (bytesSoFar >= this.limits.maxBytes) over.push(`${this.limits.maxBytes} bytes`);
     if (over.length > 0) {
       for (const o of over) if (!this.hit.includes(o)) this.hit.push(o);
       this.dropped.spans += c.spans;
@@ -121,6 +126,14 @@ export class RunBudget {
     u.logs += c.logs;
     u.metrics += c.metrics;
     return true;
+  }
+
+  /** What still fits. Counts only grow, so a request with more items of a kind than its
+   * room here (any request once `bytesFull`) is refused now and at any later time. */
+  room(bytesSoFar: number): BudgetRoom {
+    const u = this.used;
+    const l = this.limits;
+    return { spans: l.maxSpans - u.spans, logs: l.maxLogs - u.logs, metrics: l.maxMetricPoints - u.metrics, bytesFull: bytesSoFar >= l.maxBytes };
   }
 
   /** One line for the run's warnings, or undefined when nothing was dropped. */

@@ -8,12 +8,13 @@ import type { LogRecord, TelemetryBatch } from '../../core/model.js';
 import type { RunStore } from '../../core/store.js';
 import { logsToOtlp, normalize, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
 import { Redactor, type RedactionConfig } from '../../core/safety/redact.js';
-import { RunBudget, resolveLimits, type CaptureLimits } from '../../core/safety/limits.js';
+import { RunBudget, resolveLimits, type BudgetRoom, type CaptureLimits } from '../../core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy } from '../../core/safety/sanitize.js';
 import type { BundleWriter } from '../../bundle/writer.js';
 import type { Forwarder } from '../forward.js';
 import { isRootSpanRequest, joinChunks, rejectionMessage, RequestPreparer, type PolicyStats, type RootSpanId } from './prepare.js';
-import { IngestPipeline, type ExportOutcome, type FullCaps, type HeadMessage, type PipelineSink, type RawExport } from './pipeline.js';
+import { IngestPipeline, type ExportOutcome, type HeadMessage, type PipelineSink, type RawExport } from './pipeline.js';
+import type { Receiver } from '../../receiver/index.js';
 
 const UNLIMITED = resolveLimits({}, true);
 
@@ -58,21 +59,17 @@ export class RunIngest implements PipelineSink {
     if (root) this.pipeline.setRoot(root);
   }
 
-  /** Start the ingest worker (after the forwarder is set, if any). */
-  startWorker(): void {
-    this.pipeline.start({ options: this.options, withRequest: this.forwarder !== undefined });
+  /** The run's OTLP/HTTP receiver, whose requests take the pipeline (start it after the
+   * forwarder is set, if any). */
+  startReceiver(token: string): Promise<Receiver> {
+    return this.pipeline.startReceiver(token, { options: this.options, withRequest: this.forwarder !== undefined });
   }
 
   get usesWorker(): boolean {
     return this.pipeline.usesWorker;
   }
 
-  /** A receiver's raw request body, through the pipeline (see pipeline.ts). */
-  exportBody(raw: RawExport): Promise<ExportOutcome> {
-    return this.pipeline.submit(raw);
-  }
-
-  /** Resolves when every body handed to exportBody is stored (or refused). */
+  /** Resolves when every request the receiver took so far is stored (or refused). */
   settled(): Promise<void> {
     return this.pipeline.idle();
   }
@@ -95,22 +92,19 @@ export class RunIngest implements PipelineSink {
 
   // ---- PipelineSink: the pipeline's main-thread steps.
 
-  admitPrepared(raw: RawExport, h: HeadMessage): boolean {
-    if (!h.own && !this.budget.admit(h.counts, this.bytesSoFar())) return false;
+  admitPrepared(h: HeadMessage): boolean {
     if (!h.line) {
-      // The worker skipped it as refused at a full cap, yet it fits (a smaller request
-      // after a bigger one was refused): prepare and store it here.
-      const p = this.preparer().prepare(raw.signal, raw.encoding, joinChunks(raw.chunks));
-      this.keep(p.signal, p.line!, p.request);
-      this.store.ingest(normalize(p.signal, p.request));
-      return true;
+      // The worker skipped it: beyond the room left, so this refuses it (and counts it).
+      this.budget.admit(h.counts, this.bytesSoFar());
+      return false;
     }
-    this.keep(raw.signal, h.line, h.request);
+    if (!h.own && !this.budget.admit(h.counts, this.bytesSoFar())) return false;
+    this.keep(h.signal, h.line, h.request);
     return true;
   }
 
-  fullCaps(): FullCaps {
-    return { ...this.budget.full };
+  room(): BudgetRoom {
+    return this.budget.room(this.bytesSoFar());
   }
 
   storeItems(batch: TelemetryBatch): void {

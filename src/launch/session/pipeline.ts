@@ -1,27 +1,31 @@
-// The session's ingest pipeline: keeps the per-request CPU work of the receiver's requests
-// off the host's main thread (the editor's extension host, or the CLI), which must never
-// stutter while a build floods it. The raw bodies go to a worker thread (ingest-worker.ts:
-// decode, safety policy, bundle line, normalize); the main thread only does the cheap
-// steps, in arrival order and one step per event-loop turn:
+// The session's ingest pipeline: keeps the receiver and the per-request CPU work off the
+// host's main thread (the editor's extension host, or the CLI), which must never stutter
+// while a build floods it. A worker thread (ingest-worker.ts) runs the run's OTLP/HTTP
+// receiver and prepares each request (decode, safety policy, bundle line, normalize); the
+// bodies never reach this thread, whose heap would otherwise be collected again and again
+// for them. This thread only does the cheap steps, in arrival order, one step per
+// event-loop turn:
 //   head  the run's caps admit or refuse the request; an admitted one has its prepared
 //         line appended to the bundle and its request handed to the forwarder;
 //   slice normalized items, at most SLICE_ITEMS per message, stored. The worker posts them
 //         on a port of their own that is read one message per turn (receiveMessageOnPort):
 //         a port with a listener has all its queued messages delivered in a single turn.
-// A request is answered after its last slice, so an acknowledged item is in the store.
-// Once a cap is hit the worker is told, and stops preparing what will be refused. If the
-// worker cannot start, crashes or stops answering, a warning says so and the pipeline goes
-// on in-thread (RunIngest's synchronous path), replaying what the worker had not finished:
-// each body is kept until its request is done.
+// The worker answers the request after its last slice is stored ('done'), so an
+// acknowledged item is in the store. After a refusal the worker is told what room is left
+// and stops preparing what would be refused.
+// Fallback: when the worker cannot start, the receiver runs here and each request is done
+// in-thread (RunIngest's synchronous path), still one per turn. When the worker dies, a
+// warning says so, the requests it had handed over are finished from the data port, and a
+// receiver on the same port takes over here (exporters retry what was cut off).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { OtlpDecodeError, shareEmptyLists, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+import { shareEmptyLists, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
 import type { TelemetryBatch } from '../../core/model.js';
-import type { ItemCounts } from '../../core/safety/limits.js';
+import type { BudgetRoom, CaptureLimits, ItemCounts } from '../../core/safety/limits.js';
 import type { RedactionConfig } from '../../core/safety/redact.js';
-import type { CaptureLimits } from '../../core/safety/limits.js';
-import { rejectionMessage, type PolicyStats, type RootSpanId } from './prepare.js';
+import { startReceiver, type Receiver } from '../../receiver/index.js';
+import type { PolicyStats, RootSpanId } from './prepare.js';
 
 /** Items per slice message: one slice is one short main-thread turn (~1 ms). */
 export const SLICE_ITEMS = 128;
@@ -46,43 +50,44 @@ export interface WorkerInit {
   /** Send the prepared request back too (the forwarder needs it). */
   withRequest: boolean;
   sliceItems: number;
-}
-
-export interface FullCaps {
-  spans: boolean;
-  logs: boolean;
-  metrics: boolean;
-  bytes: boolean;
+  /** The receiver's bearer token. */
+  token: string;
+  data: MessagePort;
 }
 
 export type WorkerIn =
   | { t: 'root'; root: RootSpanId }
-  | { t: 'full'; full: FullCaps }
-  | { t: 'req'; id: number; signal: OtlpSignal; encoding: 'protobuf' | 'json'; chunks: Uint8Array[] };
+  | { t: 'room'; room: BudgetRoom }
+  | { t: 'done'; id: number }
+  | { t: 'sync' }
+  | { t: 'close' };
 
 export interface HeadMessage {
   t: 'head';
   id: number;
-  error?: { decode: boolean; message: string };
+  signal: OtlpSignal;
   counts: ItemCounts;
   own: boolean;
-  /** Absent when the worker knew the request would be refused (see FullCaps). */
+  /** Absent when the worker knew the request would be refused (see BudgetRoom). */
   line?: Uint8Array;
   /** Slice messages of this request on the data port, posted before this head. */
   slices: number;
-  rejectedItems: number;
-  reasons: string[];
   stats: PolicyStats;
   request?: OtlpRequest;
 }
 
+export type WorkerOut =
+  | HeadMessage
+  | { t: 'listening'; url: string; port: number }
+  | { t: 'synced' }
+  | { t: 'closed' };
+
 /** What the pipeline needs of the run (RunIngest). */
 export interface PipelineSink {
-  /** The run's caps, then bundle and forwarder; false = refused (nothing of it is kept).
-   * A head without a line that is admitted all the same is done in-thread from `raw`. */
-  admitPrepared(raw: RawExport, head: HeadMessage): boolean;
-  /** Which caps were hit (the worker skips what they refuse). */
-  fullCaps(): FullCaps;
+  /** The run's caps, then bundle and forwarder; false = refused (nothing of it is kept). */
+  admitPrepared(head: HeadMessage): boolean;
+  /** What is left of the run's caps (the worker skips what they refuse). */
+  room(): BudgetRoom;
   storeItems(batch: TelemetryBatch): void;
   /** The whole request in-thread (decode … store); throws OtlpDecodeError. */
   exportInThread(raw: RawExport): ExportOutcome;
@@ -90,12 +95,12 @@ export interface PipelineSink {
   warn(message: string): void;
 }
 
+/** A request of the worker's (head) or of the in-thread receiver (raw). */
 interface Pending {
-  id: number;
-  raw: RawExport;
-  resolve: (o: ExportOutcome) => void;
-  reject: (e: Error) => void;
   head?: HeadMessage;
+  raw?: RawExport;
+  resolve?: (o: ExportOutcome) => void;
+  reject?: (e: Error) => void;
   admitted?: boolean;
   /** Slices read from the data port so far. */
   taken: number;
@@ -115,51 +120,38 @@ function workerScript(): { script: string; eval: boolean } | string {
 export class IngestPipeline {
   private worker: Worker | undefined;
   private data: MessagePort | undefined;
-  private full = '{}';
+  private local: Receiver | undefined;
+  private url = '';
+  private port = 0;
+  private token = '';
   private readonly queue: Pending[] = [];
-  private readonly byId = new Map<number, Pending>();
-  private nextId = 1;
   private stepScheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private waiters = new Map<'synced' | 'closed', () => void>();
   private lastProgress = Date.now();
   private watchdog: NodeJS.Timeout | undefined;
   private root: RootSpanId | undefined;
+  private lastRoom = '';
 
   constructor(private readonly sink: PipelineSink) {}
 
-  /** Start the worker; on failure the pipeline works in-thread (with a warning). */
-  start(init: Omit<WorkerInit, 'sliceItems'>): void {
-    const where = workerScript();
-    if (typeof where === 'string') {
-      this.sink.warn(`telemetry is decoded on the main thread: the ingest worker cannot start (${where})`);
-      return;
+  /** The run's OTLP/HTTP receiver: in the worker, or here when the worker cannot start. */
+  async startReceiver(token: string, init: Omit<WorkerInit, 'sliceItems' | 'token' | 'data'>): Promise<Receiver> {
+    this.token = token;
+    const started = await this.startWorker({ ...init, token });
+    if (typeof started === 'string') {
+      this.sink.warn(`telemetry is received and decoded on the main thread: the ingest worker cannot start (${started})`);
+      this.local = await this.localReceiver(0);
+      this.url = this.local.url;
+      this.port = this.local.port;
     }
-    let w: Worker;
-    const channel = new MessageChannel();
-    try {
-      const workerData = { ...init, sliceItems: SLICE_ITEMS, data: channel.port2 };
-      w = new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
-    } catch (e) {
-      channel.port1.close();
-      this.sink.warn(`telemetry is decoded on the main thread: the ingest worker cannot start (${e instanceof Error ? e.message : String(e)})`);
-      return;
-    }
-    this.worker = w;
-    this.data = channel.port1;
-    // Holds the process open only while it owes answers (see submit / done).
-    w.unref();
-    w.on('message', (m: HeadMessage) => {
-      if (this.worker === w) this.onMessage(m);
-    });
-    w.on('error', (e) => this.lost(w, e instanceof Error ? e.message : String(e)));
-    w.on('exit', (code) => this.lost(w, `it exited with code ${code}`));
-    if (this.root) w.postMessage({ t: 'root', root: this.root } satisfies WorkerIn);
-    this.watchdog = setInterval(() => {
-      if (this.worker && this.queue.length > 0 && Date.now() - this.lastProgress > STALL_MS) {
-        this.lost(this.worker, `it did not answer for ${STALL_MS / 1000} s`);
-      }
-    }, 1000);
-    this.watchdog.unref();
+    return {
+      url: this.url,
+      port: this.port,
+      close: () => this.closeReceiver(),
+      stats: () => this.local?.stats() ?? { accepted: 0, rejected: 0 },
+      load: () => this.local?.load() ?? { inflightBytes: 0, peakInflightBytes: 0, busy: 0 },
+    };
   }
 
   get usesWorker(): boolean {
@@ -168,65 +160,141 @@ export class IngestPipeline {
 
   setRoot(root: RootSpanId): void {
     this.root = root;
-    this.worker?.postMessage({ t: 'root', root } satisfies WorkerIn);
+    this.post({ t: 'root', root });
   }
 
-  /** One request's body, in arrival order. Resolves once its items are stored (or it was
-   * refused at the run's caps); rejects with OtlpDecodeError for a body that does not
-   * decode. */
-  submit(raw: RawExport): Promise<ExportOutcome> {
-    return new Promise<ExportOutcome>((resolve, reject) => {
-      const p: Pending = { id: this.nextId++, raw, resolve, reject, taken: 0 };
-      if (this.queue.length === 0) {
-        this.lastProgress = Date.now();
-        this.worker?.ref();
-      }
-      this.queue.push(p);
-      this.byId.set(p.id, p);
-      if (this.worker) {
-        // Copied by the message itself: no joined body is allocated on this thread (its
-        // buffers count towards this heap's garbage-collection triggers).
-        this.worker.postMessage({ t: 'req', id: p.id, signal: raw.signal, encoding: raw.encoding, chunks: raw.chunks } satisfies WorkerIn);
-      } else {
-        this.schedule();
-      }
-    });
+  /** Resolves when every request received so far is stored (or refused). */
+  async idle(): Promise<void> {
+    if (this.worker) await this.ask({ t: 'sync' }, 'synced');
+    if (this.queue.length === 0) return;
+    await new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
-  /** Resolves when every submitted request is done. */
-  idle(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
-  }
-
-  /** After the receivers closed: finish what is queued, then stop the worker. */
+  /** After the receiver closed: finish what is queued, then stop the worker. */
   async close(): Promise<void> {
     await this.idle();
     const w = this.worker;
     this.worker = undefined;
-    this.data?.close();
-    this.data = undefined;
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
+    this.data?.close();
+    this.data = undefined;
     await w?.terminate();
   }
 
-  private lost(w: Worker, why: string): void {
+  private async startWorker(init: Omit<WorkerInit, 'sliceItems' | 'data'>): Promise<string | undefined> {
+    const where = workerScript();
+    if (typeof where === 'string') return where;
+    const channel = new MessageChannel();
+    let w: Worker;
+    try {
+      const workerData: WorkerInit = { ...init, sliceItems: SLICE_ITEMS, data: channel.port2 };
+      w = new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
+    } catch (e) {
+      channel.port1.close();
+      return e instanceof Error ? e.message : String(e);
+    }
+    const listening = new Promise<{ url: string; port: number } | string>((resolve) => {
+      w.on('message', (m: WorkerOut) => {
+        if (m.t === 'listening') resolve(m);
+        else if (this.worker === w) this.onMessage(m);
+      });
+      w.once('error', (e) => resolve(e instanceof Error ? e.message : String(e)));
+      w.once('exit', (code) => resolve(`it exited with code ${code}`));
+    });
+    const r = await listening;
+    if (typeof r === 'string') {
+      channel.port1.close();
+      void w.terminate();
+      return r;
+    }
+    this.worker = w;
+    this.data = channel.port1;
+    this.url = r.url;
+    this.port = r.port;
+    w.on('error', (e) => void this.lost(w, e instanceof Error ? e.message : String(e)));
+    w.on('exit', (code) => void this.lost(w, `it exited with code ${code}`));
+    if (this.root) this.post({ t: 'root', root: this.root });
+    this.watchdog = setInterval(() => {
+      if (this.worker && this.queue.length > 0 && Date.now() - this.lastProgress > STALL_MS) {
+        void this.lost(this.worker, `it did not answer for ${STALL_MS / 1000} s`);
+      }
+    }, 1000);
+    this.watchdog.unref();
+    return undefined;
+  }
+
+  private localReceiver(port: number): Promise<Receiver> {
+    return startReceiver({
+      token: this.token,
+      port,
+      onExport: () => {
+        throw new Error('unreachable: onBody takes every request');
+      },
+      onBody: (raw) => this.submit(raw),
+    });
+  }
+
+  /** A request of the in-thread receiver. */
+  private submit(raw: RawExport): Promise<ExportOutcome> {
+    return new Promise<ExportOutcome>((resolve, reject) => {
+      this.queue.push({ raw, resolve, reject, taken: 0 });
+      if (this.queue.length === 1) this.schedule();
+    });
+  }
+
+  private post(m: WorkerIn): void {
+    this.worker?.postMessage(m);
+  }
+
+  /** A round trip to the worker (resolves at once when it is gone). */
+  private ask(m: WorkerIn, answer: 'synced' | 'closed'): Promise<void> {
+    const w = this.worker;
+    if (!w) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const prev = this.waiters.get(answer);
+      this.waiters.set(answer, () => {
+        prev?.();
+        resolve();
+      });
+      w.postMessage(m);
+    });
+  }
+
+  private async closeReceiver(): Promise<void> {
+    await this.ask({ t: 'close' }, 'closed');
+    const local = this.local;
+    this.local = undefined;
+    await local?.close();
+  }
+
+  private async lost(w: Worker, why: string): Promise<void> {
     if (this.worker !== w) return;
     this.worker = undefined;
     void w.terminate();
+    for (const resolve of this.waiters.values()) resolve();
+    this.waiters.clear();
     // The data port stays: the slices of every request whose head arrived are in it.
-    this.sink.warn(`the ingest worker stopped (${why}); telemetry is now decoded on the main thread`);
+    this.sink.warn(`the ingest worker stopped (${why}); telemetry is now received and decoded on the main thread`);
     this.schedule();
+    try {
+      this.local = await this.localReceiver(this.port);
+    } catch (e) {
+      this.sink.warn(`the run's receiver could not be restarted on port ${this.port}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
-  private onMessage(m: HeadMessage): void {
+  private onMessage(m: WorkerOut): void {
     this.lastProgress = Date.now();
-    const p = this.byId.get(m.id);
-    if (!p) return;
-    p.head = m;
-    if (!m.error) this.sink.workerStats(m.stats);
-    if (p === this.queue[0]) this.schedule();
+    if (m.t === 'head') {
+      this.sink.workerStats(m.stats);
+      this.queue.push({ head: m, taken: 0 });
+      if (this.queue.length === 1) this.schedule();
+    } else if (m.t === 'synced' || m.t === 'closed') {
+      const resolve = this.waiters.get(m.t);
+      this.waiters.delete(m.t);
+      resolve?.();
+    }
   }
 
   private schedule(): void {
@@ -243,68 +311,57 @@ export class IngestPipeline {
     const p = this.queue[0];
     if (!p) return;
     const h = p.head;
-    if (h?.error) {
-      this.done(p, h.error.decode ? new OtlpDecodeError(h.error.message) : new Error(h.error.message));
+    if (!h) {
+      this.inThread(p);
       return;
     }
-    if (!h) {
-      if (!this.worker) this.inThread(p); // no worker (any more) to prepare it
-      return; // else its head message continues
-    }
     if (p.admitted === undefined) {
-      p.admitted = this.sink.admitPrepared(p.raw, h);
-      if (!p.admitted) this.tellFull();
+      p.admitted = this.sink.admitPrepared(h);
+      if (!p.admitted) this.tellRoom();
     } else {
       // Posted before the head, so it is there (also after the worker died); a refused
       // request's slices are read and skipped.
       const m = this.data && (receiveMessageOnPort(this.data)?.message as { id: number; batch: TelemetryBatch } | undefined);
-      if (!m || m.id !== p.id) {
-        this.done(p, new Error('the ingest worker lost part of a request'));
+      if (!m || m.id !== h.id) {
+        this.sink.warn('the ingest worker lost part of a request');
+        this.done(p);
         return;
       }
       p.taken++;
-      if (p.admitted) this.store(m.batch);
+      if (p.admitted) {
+        if (m.batch.spans.length > 0) shareEmptyLists(m.batch.spans);
+        this.sink.storeItems(m.batch);
+      }
     }
-    if (p.taken >= h.slices) this.done(p, outcomeOf(h));
+    if (p.taken >= h.slices) this.done(p);
     else this.schedule();
   }
 
-  private store(b: TelemetryBatch): void {
-    if (b.spans.length > 0) shareEmptyLists(b.spans);
-    this.sink.storeItems(b);
-  }
-
-  private tellFull(): void {
-    const full = this.sink.fullCaps();
-    const key = JSON.stringify(full);
-    if (key === this.full) return;
-    this.full = key;
-    this.worker?.postMessage({ t: 'full', full } satisfies WorkerIn);
+  private tellRoom(): void {
+    const room = this.sink.room();
+    const key = JSON.stringify(room);
+    if (key === this.lastRoom) return;
+    this.lastRoom = key;
+    this.post({ t: 'room', room });
   }
 
   private inThread(p: Pending): void {
     try {
-      this.done(p, this.sink.exportInThread(p.raw));
+      p.resolve?.(this.sink.exportInThread(p.raw!));
     } catch (e) {
-      this.done(p, e instanceof Error ? e : new Error(String(e)));
+      p.reject?.(e instanceof Error ? e : new Error(String(e)));
     }
+    this.done(p);
   }
 
-  private done(p: Pending, result: ExportOutcome | Error): void {
+  private done(p: Pending): void {
     this.queue.shift();
-    this.byId.delete(p.id);
-    if (result instanceof Error) p.reject(result);
-    else p.resolve(result);
+    if (p.head) this.post({ t: 'done', id: p.head.id });
     if (this.queue.length > 0) this.schedule();
     else {
-      this.worker?.unref();
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
   }
-}
-
-function outcomeOf(h: HeadMessage): ExportOutcome {
-  return { rejectedItems: h.rejectedItems, message: rejectionMessage(h.rejectedItems, h.reasons) };
 }
