@@ -80,7 +80,7 @@ test('the receiver runs in the worker: requests are stored in arrival order, in 
   assert.equal(Object.isFrozen(t.store.spans[0]!.events), true);
   const lines = await t.finish();
   assert.equal(lines.length, 5);
-  assert.equal(lines[0]!.resourceSpans![0]!.scopeSpans![0]!.spans![0]!.attributes![0]!.value.stringValue, '[redacted]');
+  assert.deepEqual(lines[0]!.resourceSpans![0]!.scopeSpans![0]!.spans![0]!.attributes![0]!.value, { stringValue: '[redacted]' });
   assert.deepEqual(t.warnings, []);
 });
 
