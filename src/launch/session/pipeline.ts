@@ -271,12 +271,13 @@ export class IngestPipeline {
   private async lost(w: Worker, why: string): Promise<void> {
     if (this.worker !== w) return;
     this.worker = undefined;
-    void w.terminate();
     for (const resolve of this.waiters.values()) resolve();
     this.waiters.clear();
     // The data port stays: the slices of every request whose head arrived are in it.
     this.sink.warn(`the ingest worker stopped (${why}); telemetry is now received and decoded on the main thread`);
     this.schedule();
+    // A stuck worker still holds the port until it is gone.
+    await w.terminate().catch(() => undefined);
     try {
       this.local = await this.localReceiver(this.port);
     } catch (e) {
