@@ -1,5 +1,6 @@
 // One build script for every bundle: the VS Code extension (node/cjs, `vscode` external),
-// the `build-diag` CLI (node/cjs) and, once it exists, the webview app (browser/iife).
+// the `build-diag` CLI (node/cjs), the ingest worker both start (node/cjs) and, once it
+// exists, the webview app (browser/iife).
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { lazyModules, lazyTargets } from './scripts/lazy-bundles.mjs';
@@ -18,6 +19,8 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   define: { __BUILD_DIAG_VERSION__: JSON.stringify(pkg.version) },
+  // Only named when the sources run under tsx (the ingest worker's loader, pipeline.ts).
+  external: ['tsx/cjs'],
 };
 
 const targets = [
@@ -25,6 +28,16 @@ const targets = [
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  // The session's ingest worker (src/launch/session/pipeline.ts), loaded from beside the
+  // bundle that starts it: dist/cli.js and dist/extension.js.
+  {
+    ...common,
+    entryPoints: ['src/launch/session/ingest-worker.ts'],
+    outfile: 'dist/ingest-worker.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -38,7 +51,7 @@ if (existsSync('src/extension/extension.ts')) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', 'tsx/cjs'],
   });
 }
 if (existsSync('webview-ui/src/main.tsx')) {

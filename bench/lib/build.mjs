@@ -20,6 +20,18 @@ export async function loadCore() {
     entryPoints: [join(repo, 'bench', 'lib', 'entry.ts')],
     outfile: coreBundlePath(),
     bundle: true,
+    external: ['tsx/cjs'],
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    define: { __BUILD_DIAG_VERSION__: JSON.stringify(pkg.version) },
+  });
+  // The session starts its ingest worker from beside the bundle (src/launch/session/pipeline.ts).
+  await esbuild.build({
+    entryPoints: [join(repo, 'src', 'launch', 'session', 'ingest-worker.ts')],
+    outfile: join(dirname(coreBundlePath()), 'ingest-worker.js'),
+    bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',

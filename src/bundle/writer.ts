@@ -79,6 +79,13 @@ export class BundleWriter {
     this.bytesWritten += line.length;
   }
 
+  /** A line serialized elsewhere (UTF-8, newline included): the ingest worker's. */
+  appendLine(line: Uint8Array): void {
+    if (this.telemetryFd === undefined || this.failed) return;
+    this.write(this.telemetryFd, line, TELEMETRY_FILE);
+    this.bytesWritten += line.length;
+  }
+
   appendStdio(chunk: Uint8Array): void {
     if (this.stdioFd === undefined || this.failed) return;
     this.write(this.stdioFd, chunk, STDIO_FILE);

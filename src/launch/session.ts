@@ -9,7 +9,7 @@ import type { Resource, TelemetryBatch } from '../core/model.js';
 import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../core/store.js';
 import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
-import { startReceiver, type Receiver, type ReceivedExport } from '../receiver/index.js';
+import type { Receiver, ReceivedExport } from '../receiver/index.js';
 import { endpointsFor } from '../receiver/endpoints.js';
 import type { DefaultPortListener } from '../receiver/defaultPorts.js';
 import { BundleWriter, describe as describeError, type BundleFs } from '../bundle/writer.js';
@@ -217,7 +217,9 @@ export class BuildSession {
     try {
       const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
       if (this.opts.forward) this.ingest.forwarder = new (forwarding().Forwarder)(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
-      this.receiver = await startReceiver({ token, onExport: sink });
+      // The run's receiver runs in the ingest worker (session/pipeline.ts).
+      this.ingest.onWarning = (m) => this.warn(m);
+      this.receiver = await this.ingest.startReceiver(token);
       if (this.opts.protocol === 'grpc') this.grpc = await grpcReceiver().startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
       // The root span's ids now, the span itself (and the OTel SDK) once the build is started.
@@ -299,6 +301,8 @@ export class BuildSession {
     startRoot();
     stdio.flush();
     await delay(this.opts.graceS * 1000);
+    // What was received so far is stored before the artifacts are read and the outcome decided.
+    await this.ingest.settled();
     this.stopWatch();
     const { imported, entries } = this.extras.finish(this.store, this.ingest);
     if (entries) this.info.artifacts = entries;
@@ -417,6 +421,7 @@ export class BuildSession {
     this.receiver = undefined;
     this.grpc = undefined;
     await Promise.all(closing);
+    await this.ingest.close();
   }
 }
 

@@ -19,11 +19,17 @@ export interface InflightBudget {
   release(n: number): void;
 }
 
-export function readBody(
-  req: IncomingMessage,
-  opts: { maxBytes: number; gzip: boolean; budget?: InflightBudget; onHeld?: (bytes: number) => void },
-): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
+export interface ReadBodyOptions {
+  maxBytes: number;
+  gzip: boolean;
+  budget?: InflightBudget;
+  onHeld?: (bytes: number) => void;
+}
+
+/** The body as the chunks it arrived in (joined by the caller: a sink that hands them to
+ * another thread needs no joined copy here). */
+export function readBodyChunks(req: IncomingMessage, opts: ReadBodyOptions): Promise<Buffer[]> {
+  return new Promise<Buffer[]>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
@@ -43,7 +49,7 @@ export function readBody(
         chunks.length = 0;
         reject(err);
       } else {
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+        resolve(chunks);
       }
     };
     const onData = (c: Buffer): void => {

@@ -44,7 +44,7 @@ import {
   type OtlpRequest,
   type OtlpSignal,
 } from '../core/otlp/index.js';
-import { BadBodyEncoding, BodyTooLarge, ClientGone, ReceiverBusy, readBody, type InflightBudget } from './body.js';
+import { BadBodyEncoding, BodyTooLarge, ClientGone, ReceiverBusy, readBodyChunks, type InflightBudget } from './body.js';
 
 export interface ReceiverOptions {
   /** Per-run bearer token; requests must send `Authorization: Bearer <token>`. */
@@ -66,6 +66,11 @@ export interface ReceiverOptions {
    * the request, or an error with a numeric `retryAfterMs` (e.g. the gRPC receiver's
    * ExportRetryLater) to answer 503 + Retry-After: the sink cannot take data right now. */
   onExport: (exp: ReceivedExport) => void;
+  /** When given, takes over from decoding on: it gets each accepted request's raw
+   * (decompressed) body, in arrival order, and the request is answered when it settles —
+   * 200 with its partial success, 400 for an OtlpDecodeError, as for onExport otherwise.
+   * onExport is then not called (the run session's ingest worker, src/launch/session/). */
+  onBody?: (raw: { signal: OtlpSignal; encoding: Encoding; chunks: Uint8Array[] }) => Promise<{ rejectedItems: number; message: string }>;
   /** Called for every request answered with a non-200 status. */
   onRejected?: (info: { status: number; message: string; path: string }) => void;
   /** Default true. false = no bearer-token check: only for the default-port listener
@@ -209,41 +214,23 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       if (Number.isFinite(declared) && load.inflightBytes > 0 && load.inflightBytes + declared > maxInflight) {
         throw busyError(`the receiver is busy (${load.inflightBytes} bytes of other requests in flight); retry after ${retryAfter} s`);
       }
-      const body = await readBody(req, {
+      const chunks = await readBodyChunks(req, {
         maxBytes: maxBodyBytes,
         gzip: ce === 'gzip' || ce === 'x-gzip',
         budget,
         onHeld: (n) => (held.bytes += n),
       });
-      if (onePerTurn) await nextTurn();
-
-      const reasons: string[] = [];
       let rejectedItems = 0;
-      const decodeOpts = {
-        onItemRejected: (m: string) => {
-          rejectedItems++;
-          if (reasons.length < MAX_REASONS) reasons.push(m);
-        },
-      };
-      const request =
-        enc === 'protobuf'
-          ? decodeProtobuf(signal, body, decodeOpts)
-          : decodeJson(signal, utf8.decode(body), decodeOpts);
-      // The model is built on first use: the run session normalizes the request itself
-      // after redaction, so for it this work would be wasted (a sixth of ingest time).
-      let batch: TelemetryBatch | undefined;
-      const exp: ReceivedExport = {
-        signal,
-        request,
-        get batch() {
-          return (batch ??= normalize(signal, request));
-        },
-        encoding: enc,
-        bytes: body.length,
-        rejectedItems,
-      };
+      let message = '';
       try {
-        opts.onExport(exp);
+        if (opts.onBody) {
+          // The decoding and storing are the sink's to schedule: nothing heavy happens here.
+          ({ rejectedItems, message } = await opts.onBody({ signal, encoding: enc, chunks }));
+        } else {
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          if (onePerTurn) await nextTurn();
+          ({ rejectedItems, message } = decodeAndExport(signal, enc, body, opts.onExport));
+        }
       } catch (e) {
         const ms = retryAfterMsOf(e);
         if (ms !== undefined) throw busyError(e instanceof Error ? e.message : 'retry later', String(Math.max(1, Math.ceil(ms / 1000))));
@@ -251,8 +238,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       }
 
       counts.accepted++;
-      const message =
-        rejectedItems > 0 ? `${reasons.join('; ')}${rejectedItems > reasons.length ? ` (and ${rejectedItems - reasons.length} more)` : ''}` : '';
       const out = encodeExportResponse(signal, enc, rejectedItems > 0 ? { rejected: rejectedItems, message } : undefined);
       res.writeHead(200, {
         'Content-Type': enc === 'json' ? 'application/json' : 'application/x-protobuf',
@@ -302,6 +287,34 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         server.closeAllConnections();
       })),
   };
+}
+
+/** The in-thread path: decode, then the sink (which may throw, see onExport). */
+function decodeAndExport(signal: OtlpSignal, enc: Encoding, body: Buffer, onExport: (exp: ReceivedExport) => void): { rejectedItems: number; message: string } {
+  const reasons: string[] = [];
+  let rejectedItems = 0;
+  const decodeOpts = {
+    onItemRejected: (m: string) => {
+      rejectedItems++;
+      if (reasons.length < MAX_REASONS) reasons.push(m);
+    },
+  };
+  const request = enc === 'protobuf' ? decodeProtobuf(signal, body, decodeOpts) : decodeJson(signal, utf8.decode(body), decodeOpts);
+  // The model is built on first use: the run session normalizes the request itself
+  // after redaction, so for it this work would be wasted (a sixth of ingest time).
+  let batch: TelemetryBatch | undefined;
+  onExport({
+    signal,
+    request,
+    get batch() {
+      return (batch ??= normalize(signal, request));
+    },
+    encoding: enc,
+    bytes: body.length,
+    rejectedItems,
+  });
+  const message = rejectedItems > 0 ? `${reasons.join('; ')}${rejectedItems > reasons.length ? ` (and ${rejectedItems - reasons.length} more)` : ''}` : '';
+  return { rejectedItems, message };
 }
 
 function encodingOf(contentType: string | undefined): Encoding | undefined {

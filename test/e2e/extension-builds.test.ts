@@ -145,6 +145,13 @@ describe('e2e: Build Diagnostics builds in a real VS Code', { timeout: 25 * 60_0
     assert.ok(!rows.some((r) => /^(Failed|Blocked|Missing)/.test(r)), JSON.stringify(rows));
     // History: the bundle is in the workspace, git-ignored.
     assert.match(readFileSync(join(ws.path, '.build-diagnostics', '.gitignore'), 'utf8'), /^\*$/m);
+    // The packaged engine (dist/lazy/engine.js) found its ingest worker: no fallback warning.
+    const runsDir = join(ws.path, '.build-diagnostics', 'runs');
+    const infos = readdirSync(runsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, 'run.json')))
+      .map((d) => JSON.parse(readFileSync(join(runsDir, d.name, 'run.json'), 'utf8')) as { outcome?: string; warnings?: string[] });
+    assert.ok(infos.some((i) => i.outcome === 'success'), JSON.stringify(infos.map((i) => i.outcome)));
+    for (const i of infos) assert.ok(!(i.warnings ?? []).some((w) => /ingest worker/.test(w)), JSON.stringify(i.warnings));
   });
 
   test('"stall": the notification appears; Show Blockers reveals the missing dataset; Stop Build ends the process', { timeout: 300_000 }, async () => {

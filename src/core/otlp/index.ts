@@ -3,7 +3,7 @@
 export { decodeProtobuf } from './from-proto.js';
 export { decodeProtobufReference } from './from-proto-reference.js';
 export { decodeJson, decodeJsonValue } from './from-json.js';
-export { normalize, toAttrMap, toAttrValue } from './normalize.js';
+export { normalize, shareEmptyLists, toAttrMap, toAttrValue } from './normalize.js';
 export { logsToOtlp, spansToOtlp, fromAttrMap, fromAttrValue } from './to-otlp.js';
 export {
   encodeProtobuf,

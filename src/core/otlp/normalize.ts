@@ -129,6 +129,15 @@ function optionalId(id: string | undefined): string | undefined {
 const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
+/** Spans that crossed a thread (a structured clone makes fresh empty arrays) share the
+ * empty event and link lists again, as normalized spans do. In place. */
+export function shareEmptyLists(spans: Span[]): void {
+  for (const s of spans) {
+    if (s.events.length === 0) s.events = NO_EVENTS;
+    if (s.links.length === 0) s.links = NO_LINKS;
+  }
+}
+
 function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
   const out: Span = {
     traceId: s.traceId,

@@ -87,6 +87,15 @@ export interface ItemCounts {
   metrics: number;
 }
 
+export interface BudgetRoom extends ItemCounts {
+  bytesFull: boolean;
+}
+
+/** Whether a request with these items is refused at a budget that had this room. */
+export function beyondRoom(c: ItemCounts, room: BudgetRoom): boolean {
+  return room.bytesFull || c.spans > room.spans || c.logs > room.logs || c.metrics > room.metrics;
+}
+
 /** Per-run caps. `admit` answers whether a request still fits; once a cap is reached,
  * everything of that kind after it is dropped. The cut is all-or-nothing per request, and
  * applies to the store and the bundle alike, so `build-diag report` rebuilds the same report.
@@ -117,6 +126,14 @@ export class RunBudget {
     u.logs += c.logs;
     u.metrics += c.metrics;
     return true;
+  }
+
+  /** What still fits. Counts only grow, so a request with more items of a kind than its
+   * room here (any request once `bytesFull`) is refused now and at any later time. */
+  room(bytesSoFar: number): BudgetRoom {
+    const u = this.used;
+    const l = this.limits;
+    return { spans: l.maxSpans - u.spans, logs: l.maxLogs - u.logs, metrics: l.maxMetricPoints - u.metrics, bytesFull: bytesSoFar >= l.maxBytes };
   }
 
   /** One line for the run's warnings, or undefined when nothing was dropped. */

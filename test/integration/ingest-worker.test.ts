@@ -1,0 +1,131 @@
+// The session's ingest pipeline (src/launch/session/pipeline.ts): the run's receiver and the
+// per-request work in a worker thread, the main thread admitting and storing in slices.
+// Real worker, real sockets, real bundle files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunStore } from '../../src/core/store.js';
+import type { OtlpRequest } from '../../src/core/otlp/index.js';
+import { BundleWriter, TELEMETRY_FILE } from '../../src/bundle/writer.js';
+import { newRunInfo } from '../../src/core/run.js';
+import { RunIngest } from '../../src/launch/session/ingest.js';
+import { SLICE_ITEMS } from '../../src/launch/session/pipeline.js';
+import { post } from './receiver-client.js';
+
+const TOKEN = 'worker-token';
+const JSON_HEADERS = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
+
+/** `count` spans of request `index` (ids unique per request and span). */
+function spans(index: number, count: number, extra: Record<string, string> = {}): OtlpRequest {
+  const list = [];
+  for (let i = 0; i < count; i++) {
+    list.push({
+      traceId: hex(index + 1, 32),
+      spanId: hex(index + 1, 8) + hex(i + 1, 8),
+      name: `r${index}.s${i}`,
+      kind: 1,
+      startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i)),
+      endTimeUnixNano: String(1_700_000_000_000_500_000n + BigInt(i)),
+      attributes: Object.entries(extra).map(([key, v]) => ({ key, value: { stringValue: v } })),
+    });
+  }
+  return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'test' }, spans: list }] }] };
+}
+
+async function setup(limits: { maxSpans?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bd-ingest-worker-'));
+  const store = new RunStore();
+  const ingest = new RunIngest(store, { limits });
+  const warnings: string[] = [];
+  ingest.onWarning = (m) => warnings.push(m);
+  const info = newRunInfo({ runId: 'r1', command: 'x', tokenCount: 1, cwd: dir, toolVersion: 't' });
+  ingest.bundle = BundleWriter.create(dir, info);
+  const receiver = await ingest.startReceiver(TOKEN);
+  const send = (req: OtlpRequest | string) =>
+    post(receiver.url, '/v1/traces', { headers: JSON_HEADERS, body: typeof req === 'string' ? req : JSON.stringify(req) });
+  const finish = async () => {
+    await receiver.close();
+    await ingest.close();
+    ingest.bundle!.close();
+    const lines = readFileSync(join(dir, TELEMETRY_FILE), 'utf8').split('\n').filter(Boolean);
+    rmSync(dir, { recursive: true, force: true });
+    return lines.map((l) => JSON.parse(l) as OtlpRequest);
+  };
+  return { store, ingest, warnings, receiver, send, finish };
+}
+
+test('the receiver runs in the worker: requests are stored in arrival order, in slices, and answered after', async () => {
+  const t = await setup();
+  assert.equal(t.ingest.usesWorker, true);
+  // More spans than one slice, so a request is stored over several turns.
+  const n = SLICE_ITEMS * 2 + 7;
+  for (let r = 0; r < 5; r++) {
+    const res = await t.send(spans(r, n, { password: 'hunter2' }));
+    assert.equal(res.status, 200);
+    // Answered only once stored: everything acknowledged so far is in the store.
+    assert.equal(t.store.spans.length, (r + 1) * n);
+  }
+  assert.deepEqual(
+    t.store.spans.filter((_, i) => i % n === 0).map((s) => s.name),
+    ['r0.s0', 'r1.s0', 'r2.s0', 'r3.s0', 'r4.s0'],
+  );
+  assert.equal(t.store.spans[n - 1]!.name, `r0.s${n - 1}`);
+  // Redacted by the worker, in the store and in the bundle alike.
+  assert.equal(t.store.spans[0]!.attributes.password, '[redacted]');
+  assert.match(t.ingest.warnings().join('\n'), new RegExp(`redacted: ${5 * n} attribute values`));
+  // Spans without events share the normalizer's frozen empty list again.
+  assert.equal(Object.isFrozen(t.store.spans[0]!.events), true);
+  const lines = await t.finish();
+  assert.equal(lines.length, 5);
+  assert.deepEqual(lines[0]!.resourceSpans![0]!.scopeSpans![0]!.spans![0]!.attributes![0]!.value, { stringValue: '[redacted]' });
+  assert.deepEqual(t.warnings, []);
+});
+
+test('the worker answers bad bodies itself: 400 with a message, partial success for bad ids', async () => {
+  const t = await setup();
+  const bad = await t.send('{"resourceSpans": [ nope');
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.toString(), /invalid JSON/);
+  const req = spans(1, 3);
+  req.resourceSpans![0]!.scopeSpans![0]!.spans![1]!.spanId = 'abc';
+  const partial = await t.send(req);
+  assert.equal(partial.status, 200);
+  const answer = JSON.parse(partial.body.toString()) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
+  assert.equal(Number(answer.partialSuccess?.rejectedSpans), 1);
+  assert.match(answer.partialSuccess?.errorMessage ?? '', /span/);
+  assert.equal(t.store.spans.length, 2);
+  await t.finish();
+});
+
+test('caps: refused requests are counted, a later request that still fits is kept', async () => {
+  const t = await setup({ maxSpans: 10 });
+  for (const [r, count] of [[0, 6], [1, 6], [2, 3], [3, 6], [4, 2]] as const) {
+    assert.equal((await t.send(spans(r, count))).status, 200);
+  }
+  // 6 kept; 6 refused (room 4 from then on); 3 fit; 6 refused (skipped by the worker); 2 do
+  // not fit in the last 1.
+  assert.deepEqual([...new Set(t.store.spans.map((s) => s.name.split('.')[0]))], ['r0', 'r2']);
+  assert.equal(t.store.spans.length, 9);
+  assert.match(t.ingest.warnings().join('\n'), /capture limit \(10 spans\); dropped 14 spans/);
+  assert.equal((await t.finish()).length, 2);
+});
+
+test('a worker that dies: a warning, the receiver goes on at the same address in-thread, nothing acknowledged is lost', async () => {
+  const t = await setup();
+  assert.equal((await t.send(spans(0, 300))).status, 200);
+  const pipeline = t.ingest['pipeline'];
+  await pipeline['worker']!.terminate();
+  // The warning, and the in-thread receiver listening again on the same port.
+  for (let i = 0; i < 100 && !(pipeline['local'] && t.warnings.length > 0); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(t.ingest.usesWorker, false);
+  assert.match(t.warnings.join('\n'), /ingest worker stopped .*main thread/);
+  const res = await t.send(spans(1, 300));
+  assert.equal(res.status, 200);
+  assert.equal(t.store.spans.length, 600);
+  assert.equal((await t.send('not json')).status, 400);
+  const lines = await t.finish();
+  assert.equal(lines.length, 2);
+});
