@@ -8,6 +8,8 @@ import type { Report } from '../core/report/schema.js';
 import type { RunInfo } from '../core/run.js';
 import type { RunStore } from '../core/store.js';
 import { SNAPSHOT_LIMITS, SNAPSHOT_VERSION, type RunDelta, type RunSnapshot, type SnapLog, type SnapSpan } from './schema.js';
+import type { HostMessage } from './messages.js';
+import { encodeDetails, encodeLogs, encodeSpans } from './compact.js';
 
 const INVOCATION_SPAN = 'build.invocation';
 const L = SNAPSHOT_LIMITS;
@@ -201,4 +203,37 @@ export function buildDelta(
     live: run.outcome === 'running',
     omitted: { spans: Math.max(0, store.spans.length - maxSpans), logs: Math.max(0, store.logs.length - maxLogs) },
   };
+}
+
+/** Items per part: small enough that applying one in the webview stays well under a frame
+ * budget's worth of blocking (it yields between parts), big enough to keep the count low. */
+export const PART_SIZE = { details: 20_000, logs: 25_000 } as const;
+
+/** A snapshot as the messages that carry it, in the order they must be delivered: the head
+ * (report + every span in column form: the overview and the timeline can paint from it),
+ * then the spans' attributes and events, then the log lines. Used by the panel host and,
+ * inlined as JSON elements, by the HTML report. */
+export function snapshotMessages(snapshot: RunSnapshot, size: { details: number; logs: number } = PART_SIZE): HostMessage[] {
+  const { runId, spans, logs } = snapshot;
+  const out: HostMessage[] = [
+    {
+      type: 'snapshot',
+      snapshot: {
+        version: SNAPSHOT_VERSION,
+        runId,
+        report: snapshot.report,
+        spans: encodeSpans(spans),
+        pending: { logs: logs.length, details: spans.length },
+        omitted: snapshot.omitted,
+        live: snapshot.live,
+      },
+    },
+  ];
+  for (let from = 0; from < spans.length; from += size.details) {
+    out.push({ type: 'part', part: { kind: 'details', runId, from, details: encodeDetails(spans.slice(from, from + size.details)) } });
+  }
+  for (let from = 0; from < logs.length; from += size.logs) {
+    out.push({ type: 'part', part: { kind: 'logs', runId, from, logs: encodeLogs(logs.slice(from, from + size.logs)) } });
+  }
+  return out;
 }

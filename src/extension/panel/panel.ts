@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { Lifetime } from '../lifetime.js';
 import { parsePanelState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/messages.js';
-import { buildDelta, buildSnapshot, type SnapshotCursor } from '../../protocol/snapshot.js';
+import { buildDelta, buildSnapshot, snapshotMessages, type SnapshotCursor } from '../../protocol/snapshot.js';
 import { compareReports } from '../../protocol/compare.js';
 import { ReadyQueue, Throttle } from './channel.js';
 import { panelHtml } from './html.js';
@@ -171,7 +171,9 @@ export class BuildPanel extends Lifetime {
     this.cursor = cursor;
     this.lastReportAt = Date.now();
     this.reportPending = false;
-    this.post({ type: 'snapshot', snapshot });
+    // The head first (the webview paints from it), then the parts, in order: a delta is
+    // only ever posted after all of them.
+    for (const m of snapshotMessages(snapshot)) this.post(m);
   }
 
   private flushDelta(): void {
