@@ -93,7 +93,10 @@ export class StageIndex {
   }
 }
 
-export function snapSpan(s: Span, stage: string): SnapSpan {
+const NO_ATTRS: Record<string, string> = {};
+
+/** A span without its attributes and events: what the timeline draws. */
+export function snapSpanHead(s: Span, stage: string): SnapSpan {
   const start = ms(s.startNs);
   const end = Math.max(start, ms(s.endNs));
   const code = s.status?.code;
@@ -108,6 +111,14 @@ export function snapSpan(s: Span, stage: string): SnapSpan {
     statusMessage: s.status?.message ? clip(s.status.message, L.statusMessageChars) : null,
     stage,
     service: displayValue(s.resource?.attributes?.['service.name'] ?? null, L.nameChars),
+    attributes: NO_ATTRS,
+    events: [],
+  };
+}
+
+/** A span's attributes and events as display strings. */
+export function snapSpanDetails(s: Span): Pick<SnapSpan, 'attributes' | 'events'> {
+  return {
     attributes: displayAttributes(s.attributes, L.attrsPerSpan),
     events: (s.events ?? []).slice(0, L.eventsPerSpan).map((e) => ({
       timeMs: ms(e.timeNs),
@@ -115,6 +126,10 @@ export function snapSpan(s: Span, stage: string): SnapSpan {
       attributes: displayAttributes(e.attributes, L.attrsPerEvent),
     })),
   };
+}
+
+export function snapSpan(s: Span, stage: string): SnapSpan {
+  return { ...snapSpanHead(s, stage), ...snapSpanDetails(s) };
 }
 
 // eslint-disable-next-line no-control-regex
@@ -208,6 +223,46 @@ export function buildDelta(
 /** Items per part: small enough that applying one in the webview stays well under a frame
  * budget's worth of blocking (it yields between parts), big enough to keep the count low. */
 export const PART_SIZE = { details: 20_000, logs: 25_000 } as const;
+
+/** The panel host's snapshot straight from the store, as messages: the head built at once
+ * (no attributes, no log lines: quick even for 100k spans), the parts built one by one as
+ * the caller pulls them, so the host can post the head first and the rest between other
+ * work. Yields exactly what snapshotMessages(buildSnapshot(...)) gives, in the same order;
+ * the parts cover the store as it was when the head was built. */
+export function snapshotFeed(
+  store: RunStore,
+  run: Pick<RunInfo, 'runId' | 'outcome'>,
+  report: Report,
+  opts: SnapshotOptions = {},
+  size: { details: number; logs: number } = PART_SIZE,
+): { head: HostMessage; parts: Generator<HostMessage, void>; cursor: SnapshotCursor } {
+  const spans = store.spans.slice(0, opts.maxSpans ?? L.maxSpans);
+  const logs = store.logs.slice(0, opts.maxLogs ?? L.maxLogs);
+  const stages = new StageIndex((t, s) => store.span(t, s));
+  const runId = run.runId;
+  const head: HostMessage = {
+    type: 'snapshot',
+    snapshot: {
+      version: SNAPSHOT_VERSION,
+      runId,
+      report,
+      spans: encodeSpans(spans.map((s) => snapSpanHead(s, stages.stageOf(s)))),
+      pending: { logs: logs.length, details: spans.length },
+      omitted: { spans: store.spans.length - spans.length, logs: store.logs.length - logs.length },
+      live: run.outcome === 'running',
+    },
+  };
+  function* parts(): Generator<HostMessage, void> {
+    for (let from = 0; from < spans.length; from += size.details) {
+      const details = spans.slice(from, from + size.details).map(snapSpanDetails);
+      yield { type: 'part', part: { kind: 'details', runId, from, details: { attributes: details.map((d) => d.attributes), events: details.map((d) => d.events) } } };
+    }
+    for (let from = 0; from < logs.length; from += size.logs) {
+      yield { type: 'part', part: { kind: 'logs', runId, from, logs: encodeLogs(logs.slice(from, from + size.logs).map(snapLog)) } };
+    }
+  }
+  return { head, parts: parts(), cursor: { runId, spans: store.spans.length, logs: store.logs.length, seq: 0, stages } };
+}
 
 /** A snapshot as the messages that carry it, in the order they must be delivered: the head
  * (report + every span in column form: the overview and the timeline can paint from it),

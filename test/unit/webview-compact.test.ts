@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport } from '../../src/core/report/build.js';
-import { buildSnapshot, snapshotMessages } from '../../src/protocol/snapshot.js';
+import { buildSnapshot, snapshotFeed, snapshotMessages } from '../../src/protocol/snapshot.js';
 import { parseHostMessage, type HostMessage } from '../../src/protocol/messages.js';
 import { decodeLogs, decodeSpans, encodeLogs, encodeSpans, isLogColumns, isSpanColumns, isSpanDetails } from '../../src/protocol/compact.js';
 import type { SnapLog } from '../../src/protocol/schema.js';
@@ -86,4 +86,19 @@ test('snapshot messages: the head first, then every detail and log part in order
   const part = msgs.find((m) => m.type === 'part')!;
   assert.equal(parseHostMessage({ ...part, part: { ...(part as { part: object }).part, from: -1 } }), undefined);
   assert.equal(parseHostMessage({ type: 'snapshot', snapshot: { ...head.snapshot, spans: { ...head.snapshot.spans, spanId: [1] } } }), undefined);
+});
+
+test("the host's feed (head at once, parts pulled one by one) sends exactly the built snapshot's messages", () => {
+  for (const store of [failingRunStore(), hostileRunStore()]) {
+    const run = { ...failingRunInfo(), outcome: 'running' as const };
+    const report = buildReport({ store, run, workspaceRoot: ROOT });
+    const size = { details: 4, logs: 3 };
+    const expected = snapshotMessages(buildSnapshot(store, run, report).snapshot, size);
+    const feed = snapshotFeed(store, run, report, {}, size);
+    // The store grows after the head: the parts still cover what the head announced.
+    const headCount = store.logs.length;
+    store.ingest({ spans: [], logs: [store.logs[0]!], metrics: [] }, 0);
+    assert.deepEqual([feed.head, ...feed.parts], expected);
+    assert.equal(feed.cursor.logs, headCount);
+  }
 });
