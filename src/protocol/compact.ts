@@ -10,15 +10,21 @@ const STREAMS = ['otlp', 'stdout', 'stderr'] as const;
 
 /** The timeline's view of every span: no attributes or events (those follow in
  * SpanDetails parts). Repeated strings (trace ids, names, stages, services) are indices
- * into `strings`; `parent` is the parent span id or null. */
+ * into `strings`. Times: when `baseUs` is a number, `start` is µs after it and `dur` the
+ * duration in µs (both integers; exact for the model's µs-precise ms); else they are the
+ * raw ms values (start, end - start is not used: `dur` then holds the end). */
 export interface SpanColumns {
   strings: string[];
   traceId: number[];
   spanId: string[];
-  parent: (string | null)[];
+  /** The parent: >= 0 the index of a span of the same trace in these columns, -1 none,
+   * -2 - k the id `parentIds[k]` (a parent not among these spans). */
+  parent: number[];
+  parentIds: string[];
   name: number[];
-  startMs: number[];
-  endMs: number[];
+  baseUs: number | null;
+  start: number[];
+  dur: number[];
   /** 0 unset, 1 ok, 2 error. */
   status: number[];
   /** Index into `strings`, -1 for none. */
@@ -62,16 +68,57 @@ class Interner {
   }
 }
 
+/** µs since the epoch when `ms` is exactly a whole number of µs over 1000, else null. */
+function exactUs(ms: number): number | null {
+  const us = Math.round(ms * 1000);
+  return Number.isSafeInteger(us) && us / 1000 === ms ? us : null;
+}
+
 export function encodeSpans(spans: readonly SnapSpan[]): SpanColumns {
   const t = new Interner();
-  const c: SpanColumns = { strings: t.strings, traceId: [], spanId: [], parent: [], name: [], startMs: [], endMs: [], status: [], statusMessage: [], stage: [], service: [] };
-  for (const s of spans) {
+  const c: SpanColumns = { strings: t.strings, traceId: [], spanId: [], parent: [], parentIds: [], name: [], baseUs: null, start: [], dur: [], status: [], statusMessage: [], stage: [], service: [] };
+  // Parents by span id (trace checked): no key string per span.
+  const n = spans.length;
+  const byId = new Map<string, number>();
+  const us = new Float64Array(2 * n);
+  let exact = true;
+  let base = Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = spans[i]!;
+    if (!byId.has(s.spanId)) byId.set(s.spanId, i);
+    const a = exact ? exactUs(s.startMs) : null;
+    const b = exact ? exactUs(s.endMs) : null;
+    if (a === null || b === null) exact = false;
+    else {
+      us[2 * i] = a;
+      us[2 * i + 1] = b;
+      if (a < base) base = a;
+    }
+  }
+  const baseUs = exact && n > 0 ? base : null;
+  c.baseUs = baseUs;
+  for (let i = 0; i < n; i++) {
+    const s = spans[i]!;
     c.traceId.push(t.id(s.traceId));
     c.spanId.push(s.spanId);
-    c.parent.push(s.parentSpanId);
+    let p = -1;
+    if (s.parentSpanId !== null) {
+      const j = byId.get(s.parentSpanId);
+      if (j !== undefined && spans[j]!.traceId === s.traceId) p = j;
+      else {
+        p = -2 - c.parentIds.length;
+        c.parentIds.push(s.parentSpanId);
+      }
+    }
+    c.parent.push(p);
     c.name.push(t.id(s.name));
-    c.startMs.push(s.startMs);
-    c.endMs.push(s.endMs);
+    if (baseUs === null) {
+      c.start.push(s.startMs);
+      c.dur.push(s.endMs);
+    } else {
+      c.start.push(us[2 * i]! - baseUs);
+      c.dur.push(us[2 * i + 1]! - us[2 * i]!);
+    }
     c.status.push(STATUSES.indexOf(s.status));
     c.statusMessage.push(s.statusMessage === null ? -1 : t.id(s.statusMessage));
     c.stage.push(t.id(s.stage));
@@ -126,16 +173,19 @@ const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(
 const idxIn = (n: number, min = 0) => (v: unknown): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) < n;
 
 export function isSpanColumns(x: unknown): x is SpanColumns {
-  if (!isObj(x) || !arrOf(x.strings, null, isStr) || !Array.isArray(x.spanId)) return false;
+  if (!isObj(x) || !arrOf(x.strings, null, isStr) || !arrOf(x.parentIds, null, isStr) || !Array.isArray(x.spanId)) return false;
   const n = x.spanId.length;
   const str = idxIn(x.strings.length);
+  const exact = x.baseUs !== null;
+  if (exact && !Number.isSafeInteger(x.baseUs)) return false;
+  const time = exact ? (v: unknown) => Number.isSafeInteger(v) : isNum;
   return (
     arrOf(x.spanId, n, isStr) &&
     arrOf(x.traceId, n, str) &&
-    arrOf(x.parent, n, (v) => v === null || typeof v === 'string') &&
+    arrOf(x.parent, n, idxIn(n, -1 - x.parentIds.length)) &&
     arrOf(x.name, n, str) &&
-    arrOf(x.startMs, n, isNum) &&
-    arrOf(x.endMs, n, isNum) &&
+    arrOf(x.start, n, time) &&
+    arrOf(x.dur, n, time) &&
     arrOf(x.status, n, idxIn(STATUSES.length)) &&
     arrOf(x.statusMessage, n, idxIn(x.strings.length, -1)) &&
     arrOf(x.stage, n, str) &&
@@ -177,15 +227,27 @@ const NO_EVENTS: SnapSpanEvent[] = Object.freeze([]) as unknown as SnapSpanEvent
 export function decodeSpans(c: SpanColumns): SnapSpan[] {
   const out: SnapSpan[] = new Array(c.spanId.length);
   const S = c.strings;
+  const base = c.baseUs;
   for (let i = 0; i < out.length; i++) {
     const m = c.statusMessage[i]!;
+    const p = c.parent[i]!;
+    let startMs: number;
+    let endMs: number;
+    if (base === null) {
+      startMs = c.start[i]!;
+      endMs = c.dur[i]!;
+    } else {
+      const a = base + c.start[i]!;
+      startMs = a / 1000;
+      endMs = (a + c.dur[i]!) / 1000;
+    }
     out[i] = {
       traceId: S[c.traceId[i]!]!,
       spanId: c.spanId[i]!,
-      parentSpanId: c.parent[i]!,
+      parentSpanId: p >= 0 ? c.spanId[p]! : p === -1 ? null : c.parentIds[-2 - p]!,
       name: S[c.name[i]!]!,
-      startMs: c.startMs[i]!,
-      endMs: c.endMs[i]!,
+      startMs,
+      endMs,
       status: STATUSES[c.status[i]!]!,
       statusMessage: m < 0 ? null : S[m]!,
       stage: S[c.stage[i]!]!,

@@ -52,29 +52,33 @@ function ms(ns: bigint): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Remembers each span's stage so that deltas can label new spans without a full walk. */
+/** Remembers each span's stage so that deltas can label new spans without a full walk.
+ * Keyed by the store's span objects (no key string per span). */
 export class StageIndex {
-  private readonly memo = new Map<string, string>();
+  private readonly memo = new Map<Span, string>();
   constructor(private readonly lookup: (traceId: string, spanId: string) => Span | undefined) {}
 
   /** `codeanatomy.stage` on the span or its nearest ancestor, else the name of its root
    * (our build.invocation root is transparent) — the same rule as the stage breakdown.
    * Iterative with a cycle guard: parent links come from untrusted input. */
   stageOf(span: Span): string {
-    const chain: string[] = [];
-    const seen = new Set<string>();
+    const chain: Span[] = [];
+    let seen: Set<Span> | undefined;
     let cur: Span | undefined = span;
     let stage: string | undefined;
     while (cur) {
-      const key = `${cur.traceId}:${cur.spanId}`;
-      const known = this.memo.get(key);
+      const known = this.memo.get(cur);
       if (known !== undefined) {
         stage = known;
         break;
       }
-      if (seen.has(key)) break;
-      seen.add(key);
-      chain.push(key);
+      // Chains are short; a set to catch cycles only once one is long.
+      if (chain.length >= 32) {
+        seen ??= new Set(chain);
+        if (seen.has(cur)) break;
+        seen.add(cur);
+      } else if (chain.includes(cur)) break;
+      chain.push(cur);
       const attr = cur.attributes?.['codeanatomy.stage'];
       if (typeof attr === 'string' && attr !== '') {
         stage = attr;
@@ -91,6 +95,20 @@ export class StageIndex {
     for (const k of chain) this.memo.set(k, result);
     return result;
   }
+}
+
+/** `service.name` of a resource as display text; resources are shared by every span of an
+ * export, so this is worked out once per resource. */
+const serviceMemo = new WeakMap<object, string>();
+function serviceOf(s: Span): string {
+  const r = s.resource;
+  if (!r) return '';
+  let v = serviceMemo.get(r);
+  if (v === undefined) {
+    v = displayValue(r.attributes?.['service.name'] ?? null, L.nameChars);
+    serviceMemo.set(r, v);
+  }
+  return v;
 }
 
 const NO_ATTRS: Record<string, string> = {};
@@ -110,7 +128,7 @@ export function snapSpanHead(s: Span, stage: string): SnapSpan {
     status: code === 2 ? 'error' : code === 1 ? 'ok' : 'unset',
     statusMessage: s.status?.message ? clip(s.status.message, L.statusMessageChars) : null,
     stage,
-    service: displayValue(s.resource?.attributes?.['service.name'] ?? null, L.nameChars),
+    service: serviceOf(s),
     attributes: NO_ATTRS,
     events: [],
   };

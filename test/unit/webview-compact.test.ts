@@ -26,6 +26,14 @@ test('span and log columns round-trip exactly (attributes and events travel in p
     assert.deepEqual(decodeLogs(logs), s.logs);
     assert.ok(s.spans.some((x) => x.status === 'error') && s.logs.some((l) => l.spanId !== null), 'the fixtures exercise ids and statuses');
   }
+  // Times that are not whole µs travel as they are; a parent outside the spans by its id.
+  const odd = [
+    { ...snap().spans[0]!, startMs: 0.1 + 0.2, endMs: 1e-7, parentSpanId: 'ffffffffffffffff', attributes: {}, events: [] },
+    { ...snap().spans[1]!, attributes: {}, events: [] },
+  ];
+  const oddCols = encodeSpans(odd);
+  assert.equal(oddCols.baseUs, null);
+  assert.deepEqual(decodeSpans(JSON.parse(JSON.stringify(oddCols))), odd);
   // A log with half an id pair keeps the half it has.
   const half: SnapLog = { timeMs: 1, severity: 'WARN', body: 'b', traceId: null, spanId: 'abcd', stream: 'stderr', ansi: true };
   assert.deepEqual(decodeLogs(encodeLogs([half])), [half]);
@@ -38,8 +46,13 @@ test('the structural checks refuse malformed columns', () => {
   assert.equal(bad({}), true);
   assert.equal(bad({ name: good.name.slice(1) }), false, 'a column of another length');
   assert.equal(bad({ name: [...good.name.slice(1), good.strings.length] }), false, 'a string index out of range');
-  assert.equal(bad({ startMs: [...good.startMs.slice(1), '5'] }), false, 'a time that is not a number');
-  assert.equal(bad({ startMs: [...good.startMs.slice(1), Number.NaN] }), false);
+  assert.ok(good.baseUs !== null, 'µs-precise times travel as integer offsets');
+  assert.equal(bad({ start: [...good.start.slice(1), '5'] }), false, 'a time that is not a number');
+  assert.equal(bad({ start: [...good.start.slice(1), 0.5] }), false, 'offsets are whole µs');
+  assert.equal(bad({ baseUs: null, start: [...good.start.slice(1), Number.NaN] }), false);
+  assert.equal(bad({ baseUs: null, start: good.start.map((x) => x + 0.25) }), true, 'raw ms when not µs-precise');
+  assert.equal(bad({ parent: [...good.parent.slice(1), good.spanId.length] }), false, 'a parent index out of range');
+  assert.equal(bad({ parent: [...good.parent.slice(1), -2 - good.parentIds.length] }), false, 'a parent id index out of range');
   assert.equal(bad({ status: [...good.status.slice(1), 3] }), false, 'an unknown status');
   assert.equal(bad({ strings: [...good.strings, { toString: 1 }] }), false);
   assert.equal(isSpanColumns(null), false);

@@ -104,6 +104,14 @@ test('the host holds messages until ready; a new snapshot replaces queued data',
   q.markNotReady();
   q.send({ type: 'runs', runs: [] });
   assert.equal(sent.length, parts + 3);
+  // A snapshot queued while loading is reported (the host delivers it rather than building
+  // another); when the webview goes away, run data waiting for it is dropped.
+  for (const m of messages) q.send(m);
+  assert.equal(q.hasQueuedSnapshot, true);
+  q.markNotReady();
+  assert.equal(q.hasQueuedSnapshot, false);
+  q.markReady();
+  assert.deepEqual(sent.slice(parts + 3), ['runs']);
 });
 
 test('deltas are throttled to one per interval', () => {

@@ -31,10 +31,16 @@ export class ReadyQueue {
     for (const m of q) this.post(m);
   }
 
-  /** The webview went away (hidden without retained context, or reloading). */
+  /** A snapshot waits to be delivered (built while the webview was loading). */
+  get hasQueuedSnapshot(): boolean {
+    return this.queue.some((m) => m.type === 'snapshot');
+  }
+
+  /** The webview went away (hidden without retained context, or reloading): it will say
+   * ready again and get a fresh snapshot then, so run data waiting here is dropped. */
   markNotReady(): void {
     this.ready = false;
-    this.queue = this.queue.filter((m) => m.type !== 'delta');
+    this.queue = this.queue.filter((m) => m.type !== 'delta' && m.type !== 'snapshot' && m.type !== 'part');
   }
 }
 

@@ -158,7 +158,9 @@ export class BuildPanel extends Lifetime {
     const life = new Lifetime();
     life.register(run.store.onIngest(() => this.throttle.poke()));
     this.runLife = life;
-    if (this.queue.isReady) this.sendSnapshot();
+    // Built now even while the webview is still loading: the queue holds it until the app
+    // says ready, so building it overlaps the page load instead of following it.
+    this.sendSnapshot();
   }
 
   private onSourceChange(): void {
@@ -234,10 +236,13 @@ export class BuildPanel extends Lifetime {
 
   private async handle(msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
-      case 'ready':
+      case 'ready': {
+        // A snapshot built while the app was loading is still current: deliver it as is.
+        const waiting = this.queue.hasQueuedSnapshot;
         this.queue.markReady();
-        if (this.run) this.sendSnapshot();
+        if (this.run && !waiting) this.sendSnapshot();
         break;
+      }
       case 'requestSnapshot':
         this.sendSnapshot();
         break;
