@@ -189,8 +189,9 @@ async function open(browser, how, ctx) {
   return { p, page, host };
 }
 
+// (The code before the head/parts split had everything at first render.)
 const allData = (page) =>
-  page
+  !snap.snapshotFeed ? page.evaluate(() => globalThis.__bd.firstRender) : page
     .waitForFunction(() => performance.getEntriesByName('bd:complete').length > 0, null, { timeout: 120_000, polling: 50 })
     .then(() => page.evaluate(() => performance.getEntriesByName('bd:complete')[0].startTime));
 
