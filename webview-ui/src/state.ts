@@ -13,7 +13,10 @@ export const SEVERITY_RANK: Record<Severity, number> = { TRACE: 0, DEBUG: 1, INF
 export interface RunData {
   spans: SnapSpan[];
   logs: SnapLog[];
-  spanIndex: Map<string, number>;
+  /** By span id (the trace is checked on lookup: no key string per span); a list when
+   * spans of different traces share an id. Use spanIndexOf. */
+  spanIndex: Map<string, number | number[]>;
+  /** Log lines by their span id (trace checked by logsOfSpan). */
   logsBySpan: Map<string, number[]>;
   omitted: { spans: number; logs: number };
   seq: number;
@@ -25,7 +28,6 @@ export interface RunData {
   headSpans: number;
 }
 
-export const key = (traceId: string, spanId: string): string => `${traceId}:${spanId}`;
 
 export const data: RunData = {
   spans: [], logs: [], spanIndex: new Map(), logsBySpan: new Map(), omitted: { spans: 0, logs: 0 }, seq: 0,
@@ -67,9 +69,13 @@ export function getHost(): Host | undefined {
 }
 
 function indexSpansFrom(spanStart: number): void {
+  const m = data.spanIndex;
   for (let i = spanStart; i < data.spans.length; i++) {
-    const s = data.spans[i]!;
-    data.spanIndex.set(key(s.traceId, s.spanId), i);
+    const id = data.spans[i]!.spanId;
+    const prev = m.get(id);
+    if (prev === undefined) m.set(id, i);
+    else if (typeof prev === 'number') m.set(id, [prev, i]);
+    else prev.push(i);
   }
 }
 
@@ -77,17 +83,31 @@ function indexLogsFrom(logStart: number): void {
   for (let i = logStart; i < data.logs.length; i++) {
     const l = data.logs[i]!;
     if (l.traceId && l.spanId) {
-      const k = key(l.traceId, l.spanId);
-      const list = data.logsBySpan.get(k);
+      const list = data.logsBySpan.get(l.spanId);
       if (list) list.push(i);
-      else data.logsBySpan.set(k, [i]);
+      else data.logsBySpan.set(l.spanId, [i]);
     }
   }
 }
 
+/** Index of the span (the last one when the pair repeats), or undefined. */
+export function spanIndexOf(traceId: string, spanId: string): number | undefined {
+  const e = data.spanIndex.get(spanId);
+  if (e === undefined) return undefined;
+  if (typeof e === 'number') return data.spans[e]!.traceId === traceId ? e : undefined;
+  for (let j = e.length - 1; j >= 0; j--) if (data.spans[e[j]!]!.traceId === traceId) return e[j];
+  return undefined;
+}
+
+/** Indices of the log lines that carry the span's ids, in arrival order. */
+export function logsOfSpan(traceId: string, spanId: string): number[] {
+  const list = data.logsBySpan.get(spanId);
+  return list ? list.filter((i) => data.logs[i]!.traceId === traceId) : [];
+}
+
 export function spanByRef(ref: SpanRef | null): SnapSpan | undefined {
   if (!ref) return undefined;
-  const i = data.spanIndex.get(key(ref.traceId, ref.spanId));
+  const i = spanIndexOf(ref.traceId, ref.spanId);
   return i === undefined ? undefined : data.spans[i];
 }
 

@@ -1,7 +1,7 @@
 // The Logs section: every log line of the run (OTLP records and the child's stdout/stderr),
 // virtualized, with a severity floor, text search, tail mode and links to spans.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { data, dataVersion, key, logFilter, logFocus, logsVersion, selectSpan } from '../state.js';
+import { data, dataVersion, logFilter, logFocus, logsVersion, selectSpan, spanIndexOf } from '../state.js';
 import { SEVERITY_RANK } from '../state.js';
 import { fmtClock } from '../format.js';
 import { stripAnsi } from '../ansi.js';
@@ -84,7 +84,7 @@ export function Logs() {
           {virt.getVirtualItems().map((item) => {
             const li = rows[item.index]!;
             const l = data.logs[li]!;
-            const linked = l.traceId && l.spanId && data.spanIndex.has(key(l.traceId, l.spanId));
+            const linked = l.traceId && l.spanId && spanIndexOf(l.traceId, l.spanId) !== undefined;
             return (
               <div
                 key={li}

@@ -1,6 +1,6 @@
 // Details of the selected span: identity, timing, attributes, events, its logs, the
 // execution metrics recorded for it, and the source locations it names.
-import { data, detailsPending, detailsVersion, getHost, key, logFocus, logsVersion, report, section, selectSpan } from '../state.js';
+import { data, detailsPending, detailsVersion, getHost, logFocus, logsOfSpan, logsVersion, report, section, selectSpan, spanIndexOf } from '../state.js';
 import { fmtBytes, fmtClock, fmtDuration, fmtInt } from '../format.js';
 import type { SnapSpan } from '../../../src/protocol/schema.js';
 import { sourceLocations } from '../source.js';
@@ -30,10 +30,10 @@ export function SpanDetails({ span }: { span: SnapSpan }) {
   // Re-render as the snapshot's parts (attributes and events, log lines) arrive.
   detailsVersion.value;
   logsVersion.value;
-  const index = data.spanIndex.get(key(span.traceId, span.spanId)) ?? -1;
+  const index = spanIndexOf(span.traceId, span.spanId) ?? -1;
   const loading = detailsPending(index);
-  const logIdx = data.logsBySpan.get(key(span.traceId, span.spanId)) ?? [];
-  const parentIdx = span.parentSpanId ? data.spanIndex.get(key(span.traceId, span.parentSpanId)) : undefined;
+  const logIdx = logsOfSpan(span.traceId, span.spanId);
+  const parentIdx = span.parentSpanId ? spanIndexOf(span.traceId, span.parentSpanId) : undefined;
   const parent = parentIdx === undefined ? undefined : data.spans[parentIdx];
   const plans = (report.value?.executionMetrics.plans ?? []).filter((p) => p.spanId === span.spanId && (p.traceId === null || p.traceId === span.traceId));
   const locs = sourceLocations(span);
