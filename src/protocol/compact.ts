@@ -15,8 +15,13 @@ const STREAMS = ['otlp', 'stdout', 'stderr'] as const;
  * raw ms values (start, end - start is not used: `dur` then holds the end). */
 export interface SpanColumns {
   strings: string[];
-  traceId: number[];
-  spanId: string[];
+  /** Runs (see Runs) of indices into `strings`. */
+  traceId: Runs;
+  /** Every span id, concatenated: `idWidth` characters each, or (idWidth 0) ending at
+   * `idEnds[i]`. One string instead of 100k small ones to parse and clone. */
+  ids: string;
+  idWidth: number;
+  idEnds: number[];
   /** The parent: >= 0 the index of a span of the same trace in these columns, -1 none,
    * -2 - k the id `parentIds[k]` (a parent not among these spans). */
   parent: number[];
@@ -27,10 +32,33 @@ export interface SpanColumns {
   dur: number[];
   /** 0 unset, 1 ok, 2 error. */
   status: number[];
-  /** Index into `strings`, -1 for none. */
-  statusMessage: number[];
-  stage: number[];
-  service: number[];
+  /** Runs of indices into `strings`, -1 for none. */
+  statusMessage: Runs;
+  stage: Runs;
+  service: Runs;
+}
+
+/** A column of mostly repeated values as [value, count, value, count, …]: a trace's spans
+ * arrive together, a run has few stages and services and few status messages. */
+export type Runs = number[];
+
+function toRuns(values: readonly number[]): Runs {
+  const out: Runs = [];
+  for (let i = 0; i < values.length; ) {
+    const v = values[i]!;
+    let j = i + 1;
+    while (j < values.length && values[j] === v) j++;
+    out.push(v, j - i);
+    i = j;
+  }
+  return out;
+}
+
+function fromRuns(r: Runs, n: number): Int32Array {
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < r.length; i += 2) out.fill(r[i]!, k, (k += r[i + 1]!));
+  return out;
 }
 
 /** Log lines; `span` indexes `spans` (a trace/span id pair table), -1 for none. */
@@ -76,7 +104,11 @@ function exactUs(ms: number): number | null {
 
 export function encodeSpans(spans: readonly SnapSpan[]): SpanColumns {
   const t = new Interner();
-  const c: SpanColumns = { strings: t.strings, traceId: [], spanId: [], parent: [], parentIds: [], name: [], baseUs: null, start: [], dur: [], status: [], statusMessage: [], stage: [], service: [] };
+  const traceId: number[] = [];
+  const statusMessage: number[] = [];
+  const stage: number[] = [];
+  const service: number[] = [];
+  const c: SpanColumns = { strings: t.strings, traceId: [], ids: '', idWidth: 0, idEnds: [], parent: [], parentIds: [], name: [], baseUs: null, start: [], dur: [], status: [], statusMessage: [], stage: [], service: [] };
   // Parents by span id (trace checked): no key string per span.
   const n = spans.length;
   const byId = new Map<string, number>();
@@ -99,8 +131,7 @@ export function encodeSpans(spans: readonly SnapSpan[]): SpanColumns {
   c.baseUs = baseUs;
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    c.traceId.push(t.id(s.traceId));
-    c.spanId.push(s.spanId);
+    traceId.push(t.id(s.traceId));
     let p = -1;
     if (s.parentSpanId !== null) {
       const j = byId.get(s.parentSpanId);
@@ -120,9 +151,20 @@ export function encodeSpans(spans: readonly SnapSpan[]): SpanColumns {
       c.dur.push(us[2 * i + 1]! - us[2 * i]!);
     }
     c.status.push(STATUSES.indexOf(s.status));
-    c.statusMessage.push(s.statusMessage === null ? -1 : t.id(s.statusMessage));
-    c.stage.push(t.id(s.stage));
-    c.service.push(t.id(s.service));
+    statusMessage.push(s.statusMessage === null ? -1 : t.id(s.statusMessage));
+    stage.push(t.id(s.stage));
+    service.push(t.id(s.service));
+  }
+  c.traceId = toRuns(traceId);
+  c.statusMessage = toRuns(statusMessage);
+  c.stage = toRuns(stage);
+  c.service = toRuns(service);
+  const width = n > 0 ? spans[0]!.spanId.length : 0;
+  c.ids = spans.map((s) => s.spanId).join('');
+  if (width > 0 && spans.every((s) => s.spanId.length === width)) c.idWidth = width;
+  else {
+    let end = 0;
+    c.idEnds = spans.map((s) => (end += s.spanId.length));
   }
   return c;
 }
@@ -172,24 +214,41 @@ const isStr = (v: unknown): boolean => typeof v === 'string';
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const idxIn = (n: number, min = 0) => (v: unknown): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) < n;
 
+/** Runs whose counts add up to n and whose values pass `ok`. */
+function isRuns(x: unknown, n: number, ok: (v: unknown) => boolean): x is Runs {
+  if (!Array.isArray(x) || x.length % 2 !== 0) return false;
+  let total = 0;
+  for (let i = 0; i < x.length; i += 2) {
+    const count = x[i + 1];
+    if (!ok(x[i]) || !Number.isSafeInteger(count) || (count as number) < 1) return false;
+    total += count as number;
+  }
+  return total === n;
+}
+
 export function isSpanColumns(x: unknown): x is SpanColumns {
-  if (!isObj(x) || !arrOf(x.strings, null, isStr) || !arrOf(x.parentIds, null, isStr) || !Array.isArray(x.spanId)) return false;
-  const n = x.spanId.length;
+  if (!isObj(x) || !arrOf(x.strings, null, isStr) || !arrOf(x.parentIds, null, isStr) || !Array.isArray(x.name)) return false;
+  const n = x.name.length;
   const str = idxIn(x.strings.length);
   const exact = x.baseUs !== null;
   if (exact && !Number.isSafeInteger(x.baseUs)) return false;
+  if (typeof x.ids !== 'string' || !Number.isSafeInteger(x.idWidth) || (x.idWidth as number) < 0) return false;
+  if (x.idWidth === 0) {
+    let last = 0;
+    const ok = arrOf(x.idEnds, n, (v) => Number.isSafeInteger(v) && (v as number) >= last && (last = v as number) <= (x.ids as string).length);
+    if (!ok || last !== x.ids.length) return false;
+  } else if (x.ids.length !== n * (x.idWidth as number) || !arrOf(x.idEnds, 0, isNum)) return false;
   const time = exact ? (v: unknown) => Number.isSafeInteger(v) : isNum;
   return (
-    arrOf(x.spanId, n, isStr) &&
-    arrOf(x.traceId, n, str) &&
+    isRuns(x.traceId, n, str) &&
     arrOf(x.parent, n, idxIn(n, -1 - x.parentIds.length)) &&
     arrOf(x.name, n, str) &&
     arrOf(x.start, n, time) &&
     arrOf(x.dur, n, time) &&
     arrOf(x.status, n, idxIn(STATUSES.length)) &&
-    arrOf(x.statusMessage, n, idxIn(x.strings.length, -1)) &&
-    arrOf(x.stage, n, str) &&
-    arrOf(x.service, n, str)
+    isRuns(x.statusMessage, n, idxIn(x.strings.length, -1)) &&
+    isRuns(x.stage, n, str) &&
+    isRuns(x.service, n, str)
   );
 }
 
@@ -225,11 +284,19 @@ const NO_EVENTS: SnapSpanEvent[] = Object.freeze([]) as unknown as SnapSpanEvent
 
 /** Spans with empty attributes and events until their SpanDetails part arrives. */
 export function decodeSpans(c: SpanColumns): SnapSpan[] {
-  const out: SnapSpan[] = new Array(c.spanId.length);
+  const n = c.name.length;
+  const out: SnapSpan[] = new Array(n);
   const S = c.strings;
   const base = c.baseUs;
-  for (let i = 0; i < out.length; i++) {
-    const m = c.statusMessage[i]!;
+  const w = c.idWidth;
+  const ids: string[] = new Array(n);
+  for (let i = 0; i < n; i++) ids[i] = w > 0 ? c.ids.slice(i * w, (i + 1) * w) : c.ids.slice(i === 0 ? 0 : c.idEnds[i - 1]!, c.idEnds[i]!);
+  const traceId = fromRuns(c.traceId, n);
+  const statusMessage = fromRuns(c.statusMessage, n);
+  const stage = fromRuns(c.stage, n);
+  const service = fromRuns(c.service, n);
+  for (let i = 0; i < n; i++) {
+    const m = statusMessage[i]!;
     const p = c.parent[i]!;
     let startMs: number;
     let endMs: number;
@@ -242,16 +309,16 @@ export function decodeSpans(c: SpanColumns): SnapSpan[] {
       endMs = (a + c.dur[i]!) / 1000;
     }
     out[i] = {
-      traceId: S[c.traceId[i]!]!,
-      spanId: c.spanId[i]!,
-      parentSpanId: p >= 0 ? c.spanId[p]! : p === -1 ? null : c.parentIds[-2 - p]!,
+      traceId: S[traceId[i]!]!,
+      spanId: ids[i]!,
+      parentSpanId: p >= 0 ? ids[p]! : p === -1 ? null : c.parentIds[-2 - p]!,
       name: S[c.name[i]!]!,
       startMs,
       endMs,
       status: STATUSES[c.status[i]!]!,
       statusMessage: m < 0 ? null : S[m]!,
-      stage: S[c.stage[i]!]!,
-      service: S[c.service[i]!]!,
+      stage: S[stage[i]!]!,
+      service: S[service[i]!]!,
       attributes: NONE,
       events: NO_EVENTS,
     };

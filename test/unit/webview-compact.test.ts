@@ -29,10 +29,11 @@ test('span and log columns round-trip exactly (attributes and events travel in p
   // Times that are not whole µs travel as they are; a parent outside the spans by its id.
   const odd = [
     { ...snap().spans[0]!, startMs: 0.1 + 0.2, endMs: 1e-7, parentSpanId: 'ffffffffffffffff', attributes: {}, events: [] },
-    { ...snap().spans[1]!, attributes: {}, events: [] },
+    { ...snap().spans[1]!, spanId: 'short', attributes: {}, events: [] },
   ];
   const oddCols = encodeSpans(odd);
   assert.equal(oddCols.baseUs, null);
+  assert.equal(oddCols.idWidth, 0, 'ids of different lengths travel with their ends');
   assert.deepEqual(decodeSpans(JSON.parse(JSON.stringify(oddCols))), odd);
   // A log with half an id pair keeps the half it has.
   const half: SnapLog = { timeMs: 1, severity: 'WARN', body: 'b', traceId: null, spanId: 'abcd', stream: 'stderr', ansi: true };
@@ -51,10 +52,16 @@ test('the structural checks refuse malformed columns', () => {
   assert.equal(bad({ start: [...good.start.slice(1), 0.5] }), false, 'offsets are whole µs');
   assert.equal(bad({ baseUs: null, start: [...good.start.slice(1), Number.NaN] }), false);
   assert.equal(bad({ baseUs: null, start: good.start.map((x) => x + 0.25) }), true, 'raw ms when not µs-precise');
-  assert.equal(bad({ parent: [...good.parent.slice(1), good.spanId.length] }), false, 'a parent index out of range');
+  assert.equal(bad({ parent: [...good.parent.slice(1), good.name.length] }), false, 'a parent index out of range');
   assert.equal(bad({ parent: [...good.parent.slice(1), -2 - good.parentIds.length] }), false, 'a parent id index out of range');
   assert.equal(bad({ status: [...good.status.slice(1), 3] }), false, 'an unknown status');
   assert.equal(bad({ strings: [...good.strings, { toString: 1 }] }), false);
+  assert.equal(bad({ stage: [...good.stage.slice(0, -1), good.stage.at(-1)! + 1] }), false, 'runs that do not add up');
+  assert.equal(bad({ traceId: [good.strings.length, good.name.length] }), false, 'a run of an index out of range');
+  assert.equal(bad({ service: [0, 0, ...good.service] }), false, 'an empty run');
+  assert.equal(bad({ ids: good.ids.slice(1) }), false, 'ids of another length');
+  assert.equal(bad({ idWidth: 0, idEnds: good.name.map((_, i) => (i + 1) * good.idWidth) }), true, 'ids by their ends');
+  assert.equal(bad({ idWidth: 0, idEnds: good.name.map((_, i) => (good.name.length - i) * good.idWidth) }), false, 'ends that go back');
   assert.equal(isSpanColumns(null), false);
   const logs = encodeLogs(s.logs);
   assert.equal(isLogColumns({ ...logs, span: [...logs.span.slice(1), logs.spans.length] }), false);
@@ -98,7 +105,7 @@ test('snapshot messages: the head first, then every detail and log part in order
   // A part that does not fit is refused by the schema.
   const part = msgs.find((m) => m.type === 'part')!;
   assert.equal(parseHostMessage({ ...part, part: { ...(part as { part: object }).part, from: -1 } }), undefined);
-  assert.equal(parseHostMessage({ type: 'snapshot', snapshot: { ...head.snapshot, spans: { ...head.snapshot.spans, spanId: [1] } } }), undefined);
+  assert.equal(parseHostMessage({ type: 'snapshot', snapshot: { ...head.snapshot, spans: { ...head.snapshot.spans, ids: 1 } } }), undefined);
 });
 
 test("the host's feed (head at once, parts pulled one by one) sends exactly the built snapshot's messages", () => {
