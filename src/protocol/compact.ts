@@ -85,6 +85,12 @@ export interface SpanDetails {
 class Interner {
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
+  /** `id` for a column whose values come in runs: the last one is checked first. */
+  column(): (s: string) => number {
+    let last: string | undefined;
+    let lastId = -1;
+    return (s) => (s === last ? lastId : ((last = s), (lastId = this.id(s))));
+  }
   id(s: string): number {
     let i = this.index.get(s);
     if (i === undefined) {
@@ -129,9 +135,12 @@ export function encodeSpans(spans: readonly SnapSpan[]): SpanColumns {
   }
   const baseUs = exact && n > 0 ? base : null;
   c.baseUs = baseUs;
+  const traceOf = t.column();
+  const stageOf = t.column();
+  const serviceOf = t.column();
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    traceId.push(t.id(s.traceId));
+    traceId.push(traceOf(s.traceId));
     let p = -1;
     if (s.parentSpanId !== null) {
       const j = byId.get(s.parentSpanId);
@@ -152,8 +161,8 @@ export function encodeSpans(spans: readonly SnapSpan[]): SpanColumns {
     }
     c.status.push(STATUSES.indexOf(s.status));
     statusMessage.push(s.statusMessage === null ? -1 : t.id(s.statusMessage));
-    stage.push(t.id(s.stage));
-    service.push(t.id(s.service));
+    stage.push(stageOf(s.stage));
+    service.push(serviceOf(s.service));
   }
   c.traceId = toRuns(traceId);
   c.statusMessage = toRuns(statusMessage);
