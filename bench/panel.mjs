@@ -1,11 +1,30 @@
 #!/usr/bin/env node
-// Panel scale benchmark: a generated run of 100,000 spans and 200,000 log lines, rendered by
-// the real app bundle (as the self-contained HTML report) in headless Chromium. Prints the
-// time to first render, the time to the first timeline frame, and draw/frame times while
-// panning the timeline — medians over several runs.
-//   node bench/panel.mjs [--spans 100000] [--logs 200000] [--runs 3]
-// Needs `npm run build` first (dist/webview/main.js).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// Panel scale benchmark: a run of 100,000 spans and 200,000 log lines (bench/panel-run.mjs:
+// a real RunStore and its report) shown by the real app bundle in headless Chromium, both
+// ways the app renders:
+//   webview      the panel's own HTML shell (src/extension/panel/html.ts) and dist/webview,
+//                a stand-in `acquireVsCodeApi`, and the messages the panel host posts
+//                (snapshotFeed: head, then parts), built from the store as the panel opens
+//                and delivered once the app says `ready`. Only VS Code's transport is
+//                replaced: each message is JSON-serialized in node, written to a file the
+//                page loads as a nonce'd script, parsed there and posted to the window (a
+//                structured clone) — all of it counted, on the page's main thread, which
+//                is more than the real webview pays (VS Code parses in the workbench).
+//   report.html  the self-contained report (src/bundle/html.ts) opened from its file.
+// Figures (medians over --runs):
+//   first render  ms from navigation start to the end of the first frame that shows the
+//                 Overview with the run's data, all spans loaded (the timeline draws from
+//                 them at once): a rAF after the app root appears, then a task after that
+//                 frame. For the webview the host builds the head while the page loads (as
+//                 BuildPanel does) and delivers it when the app says ready: both counted.
+//   all data      ms from navigation start until every part (span details, log lines) is in.
+//   frame time    panning the timeline with the mouse (120 drags over the whole run), in a
+//                 Chromium with --disable-gpu-vsync --disable-frame-rate-limit so a frame
+//                 lasts as long as its work: for each frame that drew the timeline, the time
+//                 to the next frame; p95. Draw: the timeline's own draw call, p95.
+//   node bench/panel.mjs [--spans 100000] [--logs 200000] [--runs 5]
+// Needs `node esbuild.mjs` first (dist/webview/main.js).
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,78 +36,21 @@ const arg = (name, dflt) => {
 };
 const SPANS = arg('spans', 100_000);
 const LOGS = arg('logs', 200_000);
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 5);
 
 // The TypeScript sources are loaded through tsx: re-run under `--import tsx` if needed.
 if (!process.env.BD_BENCH_TSX) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, BD_BENCH_TSX: '1' } });
   process.exit(r.status ?? 1);
 }
-const here = import.meta.url;
-const { buildReport } = await import('../src/core/report/build.ts');
+const { generateRun } = await import('./panel-run.mjs');
+const snap = await import('../src/protocol/snapshot.ts');
 const { writeHtmlReport, loadHtmlAssets } = await import('../src/bundle/html.ts');
-const { failingRunInfo, failingRunStore, ROOT } = await import('../test/fixtures/report/failing-run.ts');
-const { launchBrowser, offlinePage } = await import('../test/integration/html-report-browser.ts');
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** 40 stages in sequence (with one long idle gap), each a root span with workers running
- * tasks; every task has two child spans. Logs: 60 % correlated to a span, some ANSI. */
-function generate() {
-  const r = rng(42);
-  const hex = (n, len) => n.toString(16).padStart(len, '0');
-  const t0 = Date.UTC(2026, 1, 14, 10, 0, 0);
-  const spans = [];
-  const STAGES = 40;
-  const perStage = Math.floor(SPANS / STAGES);
-  let t = t0;
-  let id = 1;
-  for (let st = 0; st < STAGES; st++) {
-    if (st === 20) t += 30 * 60_000; // a 30-minute wait: compressed on the axis
-    const traceId = hex(st + 1, 32);
-    const rootId = hex(id++, 16);
-    const root = { traceId, spanId: rootId, parentSpanId: null, name: `stage_${st}`, startMs: t, endMs: t, status: 'ok', statusMessage: null, stage: `stage_${st}`, service: 'bench', attributes: { 'codeanatomy.stage': `stage_${st}` }, events: [] };
-    spans.push(root);
-    const workers = 8;
-    const ends = new Array(workers).fill(t);
-    for (let k = 1; k + 2 < perStage; k += 3) {
-      const w = k % workers;
-      const start = ends[w] + r() * 5;
-      const dur = 5 + r() * 200;
-      const taskId = hex(id++, 16);
-      const failed = r() < 0.002;
-      spans.push({ traceId, spanId: taskId, parentSpanId: rootId, name: `task_${st}_${k}`, startMs: start, endMs: start + dur, status: failed ? 'error' : 'ok', statusMessage: failed ? 'boom' : null, stage: `stage_${st}`, service: 'bench', attributes: { task: `task_${st}_${k}`, rows: String(Math.floor(r() * 1e6)), 'code.file.path': `src/stage_${st}.py`, 'code.line.number': String(k) }, events: [] });
-      spans.push({ traceId, spanId: hex(id++, 16), parentSpanId: taskId, name: 'datafusion.plan', startMs: start, endMs: start + dur * 0.3, status: 'unset', statusMessage: null, stage: `stage_${st}`, service: 'bench', attributes: { view_name: `v${k}` }, events: [] });
-      spans.push({ traceId, spanId: hex(id++, 16), parentSpanId: taskId, name: 'datafusion.execute', startMs: start + dur * 0.3, endMs: start + dur, status: 'unset', statusMessage: null, stage: `stage_${st}`, service: 'bench', attributes: { view_name: `v${k}` }, events: [] });
-      ends[w] = start + dur;
-    }
-    root.endMs = Math.max(...ends);
-    t = root.endMs + 50;
-  }
-  const sev = ['DEBUG', 'INFO', 'INFO', 'INFO', 'WARN', 'ERROR'];
-  const logs = [];
-  const tEnd = t;
-  for (let i = 0; i < LOGS; i++) {
-    const s = r() < 0.6 ? spans[Math.floor(r() * spans.length)] : null;
-    const ansi = i % 10 === 0;
-    const body = ansi ? `\u001b[32mstep ${i}\u001b[0m done in ${Math.floor(r() * 1000)} ms` : `processing item ${i} of batch ${Math.floor(i / 1000)}: rows=${Math.floor(r() * 1e5)}`;
-    logs.push({ timeMs: s ? s.startMs : t0 + r() * (tEnd - t0), severity: sev[i % sev.length], body, traceId: s ? s.traceId : null, spanId: s ? s.spanId : null, stream: i % 3 === 0 ? 'stderr' : 'otlp', ansi });
-  }
-  logs.sort((a, b) => a.timeMs - b.timeMs);
-  return { spans, logs, t0, tEnd };
-}
+const { panelHtml } = await import('../src/extension/panel/html.ts');
+const { launchBrowser } = await import('../test/integration/html-report-browser.ts');
 
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
 };
 const p95 = (xs) => {
@@ -96,87 +58,266 @@ const p95 = (xs) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] : NaN;
 };
 
+/** What the panel host posts for a run (BuildPanel.sendSnapshot). The fallback is the
+ * single-message snapshot of the code before the head/parts split, so this same bench can
+ * measure that code (docs/performance.md, "before"). */
+function hostMessages(g) {
+  if (snap.snapshotFeed) {
+    const { head, parts } = snap.snapshotFeed(g.store, g.info, g.report);
+    return { head, parts };
+  }
+  return { head: { type: 'snapshot', snapshot: snap.buildSnapshot(g.store, g.info, g.report).snapshot }, parts: [][Symbol.iterator]() };
+}
+
+// In every page: when the app root appears, the end of the next frame is "first render".
+const INIT = () => {
+  const w = globalThis;
+  w.__bd = { firstRender: null, firstMessage: null };
+  addEventListener('message', () => (w.__bd.firstMessage ??= performance.now()));
+  const mo = new MutationObserver(() => {
+    if (!document.querySelector('[data-ready="1"]')) return;
+    mo.disconnect();
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => (w.__bd.firstRender = performance.now());
+      ch.port2.postMessage(0);
+    });
+  });
+  mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });
+};
+
+const STUB = `window.__bdReady = null;
+window.__bdDeliver = (json) => window.postMessage(JSON.parse(json), '*');
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => {
+    window.__bdReady ??= performance.now();
+    window.__bdPost(JSON.stringify(m));
+  },
+  getState: () => undefined,
+  setState: () => {},
+});`;
+
+/** Opens the app one way; resolves when the first render happened. */
+async function open(browser, how, ctx) {
+  ctx.seq++;
+  const msgs = Array.from({ length: 200 }, (_, i) => pathToFileURL(join(ctx.dir, `m${ctx.seq}-${i}.js`)).href);
+  const allow = how === 'webview' ? [ctx.js, ctx.css, ...msgs] : [];
+  // No request interception here (offlinePage's would make every file the page loads wait
+  // for this process, which is busy building the snapshot like the extension host): an
+  // offline context, and a check afterwards that nothing else was requested.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, offline: true, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const p = { page, errors: [] };
+  const allowed = new Set([ctx[how], ...allow]);
+  page.on('request', (r) => {
+    if (!allowed.has(r.url()) && !r.url().startsWith('data:')) p.errors.push(`requested ${r.url()}`);
+  });
+  page.on('pageerror', (e) => p.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') p.errors.push(m.text());
+  });
+  await page.addInitScript(INIT);
+  const host = { ms: null, transport: null, start: null };
+  if (how === 'webview') {
+    // As BuildPanel does: the snapshot is built when the panel opens, while the page loads
+    // (head at once, then one part per event-loop turn), held until the app says ready,
+    // then posted in order.
+    const out = [];
+    let wake = () => {};
+    let done = false;
+    let ready = false;
+    host.start = () => {
+      const t = performance.now();
+      const { head, parts } = hostMessages(ctx.g);
+      out.push(JSON.stringify(head));
+      host.ms = performance.now() - t;
+      const feed = () => {
+        const r = parts.next();
+        if (r.done) done = true;
+        else out.push(JSON.stringify(r.value));
+        wake();
+        if (!r.done) setTimeout(feed, 0);
+      };
+      setTimeout(feed, 0);
+    };
+    // The stand-in transport: the message's JSON (as VS Code's IPC carries it) in a file the
+    // page loads as a nonce'd script, which parses it and posts it to the window. (Passing
+    // megabytes through the DevTools protocol instead costs far more than VS Code's IPC.)
+    const deliver = async (json, i) => {
+      const name = `m${ctx.seq}-${i}.js`;
+      writeFileSync(join(ctx.dir, name), `__bdDeliver(${JSON.stringify(json)});`);
+      await page.evaluate(
+        (src) =>
+          new Promise((resolve, reject) => {
+            const el = document.createElement('script');
+            el.nonce = 'BENCHNONCE';
+            el.src = src;
+            el.onload = resolve;
+            el.onerror = () => reject(new Error(`could not load ${src}`));
+            document.head.appendChild(el);
+          }),
+        pathToFileURL(join(ctx.dir, name)).href,
+      );
+      rmSync(join(ctx.dir, name));
+    };
+    const pump = async () => {
+      for (let i = 0; ; i++) {
+        while (i >= out.length && !done) await new Promise((r) => (wake = r));
+        if (i >= out.length) return;
+        const t0 = performance.now();
+        await deliver(out[i], i);
+        if (i === 0) host.transport = performance.now() - t0;
+        out[i] = null;
+      }
+    };
+    await page.exposeFunction('__bdPost', (json) => {
+      if (JSON.parse(json).type !== 'ready' || ready) return;
+      ready = true;
+      if (!snap.snapshotFeed) host.start(); // the code before: built when the app said ready
+      pump().catch((e) => p.errors.push(String(e)));
+    });
+  }
+  // The browser loads the page in its own process while this one (the extension host's
+  // stand-in) builds the head, as VS Code's do in parallel.
+  const nav = page.goto(`${ctx[how]}#bench`);
+  if (host.start && snap.snapshotFeed) {
+    await new Promise((r) => setTimeout(r, 0));
+    host.start();
+  }
+  await nav;
+  await page.waitForFunction(() => globalThis.__bd.firstRender !== null, null, { timeout: 120_000, polling: 20 });
+  return { p, page, host };
+}
+
+// (The code before the head/parts split had everything at first render.)
+const allData = (page) =>
+  !snap.snapshotFeed ? page.evaluate(() => globalThis.__bd.firstRender) : page
+    .waitForFunction(() => performance.getEntriesByName('bd:complete').length > 0, null, { timeout: 120_000, polling: 50 })
+    .then(() => page.evaluate(() => performance.getEntriesByName('bd:complete')[0].startTime));
+
+async function firstRender(browser, how, ctx) {
+  const { p, page, host } = await open(browser, how, ctx);
+  const first = await page.evaluate(() => globalThis.__bd.firstRender);
+  const [ready, arrived, applied] = await page.evaluate(() => [globalThis.__bdReady ?? null, globalThis.__bd.firstMessage, performance.getEntriesByName('bd:head')[0]?.startTime ?? null]);
+  const complete = await allData(page);
+  let t = Date.now();
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await page.waitForFunction(() => performance.getEntriesByName('bd:draw').length > 0, null, { timeout: 120_000, polling: 20 });
+  const timeline = Date.now() - t;
+  t = Date.now();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.waitForSelector('.log-row');
+  const logs = Date.now() - t;
+  const errors = p.errors.length;
+  if (errors) console.log(`${how} page errors:`, p.errors.slice(0, 3));
+  await page.context().close();
+  return { first, ready, arrived, applied, complete, host: host.ms, transport: host.transport, timeline, logs, errors };
+}
+
+/** Panning, in the browser without vsync or frame-rate limit: per-frame cost. */
+async function pan(browser, how, ctx) {
+  const { p, page } = await open(browser, how, ctx);
+  await allData(page);
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await page.waitForFunction(() => performance.getEntriesByName('bd:draw').length > 0, null, { timeout: 120_000, polling: 20 });
+  await page.evaluate(() => performance.clearMeasures('bd:draw'));
+  const canvas = page.getByTestId('timeline-canvas');
+  const box = await canvas.boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await canvas.focus();
+  await page.evaluate(() => {
+    const w = globalThis;
+    w.__frames = [];
+    w.__loaf = [];
+    try {
+      new PerformanceObserver((l) => w.__loaf.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'long-animation-frame' });
+    } catch {
+      /* not supported */
+    }
+    const loop = (now) => {
+      w.__frames.push(now);
+      if (!w.__stop) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+  // The whole run in view (the densest case: every visible lane crosses the full width),
+  // dragged back and forth and down through the rows.
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 0; i < 120; i++) {
+    const dx = Math.sin((i / 120) * Math.PI * 4) * 400;
+    const dy = -Math.min(i, 60) * 4 + Math.max(0, i - 60) * 4;
+    await page.mouse.move(cx + dx, cy + dy);
+  }
+  await page.mouse.up();
+  const m = await page.evaluate(
+    () =>
+      new Promise((resolve) =>
+        requestAnimationFrame(() => {
+          const w = globalThis;
+          w.__stop = true;
+          resolve({ draws: performance.getEntriesByName('bd:draw').map((e) => ({ start: e.startTime, d: e.duration })), frames: w.__frames, loaf: w.__loaf });
+        }),
+      ),
+  );
+  // A frame that drew lasts from its start to the next frame's start.
+  const drawn = [];
+  let k = 0;
+  for (const d of m.draws) {
+    while (k + 1 < m.frames.length && m.frames[k + 1] <= d.start) k++;
+    if (k + 1 < m.frames.length && m.frames[k] <= d.start) drawn.push(m.frames[k + 1] - m.frames[k]);
+  }
+  const intervals = m.frames.slice(1).map((f, i) => f - m.frames[i]);
+  await page.context().close();
+  if (p.errors.length) console.log(`${how} page errors:`, p.errors.slice(0, 3));
+  return { frameP95: p95(drawn), frames: drawn.length, intervalP95: p95(intervals), drawP95: p95(m.draws.map((d) => d.d)), draws: m.draws.length, longFrames: m.loaf.length };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'bd-bench-panel-'));
 try {
-  const g = generate();
-  // A real report (from the fixture run) with the figures of the generated run.
-  const store = failingRunStore();
-  const info = { ...failingRunInfo(), startedAt: new Date(g.t0).toISOString(), endedAt: new Date(g.tEnd).toISOString(), durationMs: g.tEnd - g.t0 };
-  const report = buildReport({ store, run: info, workspaceRoot: ROOT });
-  report.telemetry.spans = g.spans.length;
-  report.telemetry.logs = g.logs.length;
-  report.idleGaps = [{ startedAt: new Date(g.spans.find((s) => s.name === 'stage_19').endMs).toISOString(), endedAt: new Date(g.spans.find((s) => s.name === 'stage_20').startMs).toISOString(), gapS: 1800 }];
-  report.stalls = [];
-  const snapshot = { version: 1, runId: info.runId, report, spans: g.spans, logs: g.logs, omitted: { spans: 0, logs: 0 }, live: false };
-  const assets = loadHtmlAssets(fileURLToPath(new URL('../dist/webview', here)));
-  const file = writeHtmlReport(dir, snapshot, { assets });
-  const url = `${pathToFileURL(file).href}#bench`;
-  console.log(`generated ${g.spans.length} spans, ${g.logs.length} logs; report.html ${(statSync(file).size / 1e6).toFixed(1)} MB`);
+  let t = Date.now();
+  const g = generateRun(SPANS, LOGS);
+  console.log(`generated ${g.store.spans.length} spans, ${g.store.logs.length} logs in a RunStore, report built (${Date.now() - t} ms)`);
+  const assets = loadHtmlAssets(fileURLToPath(new URL('../dist/webview', import.meta.url)));
+  t = Date.now();
+  const file = writeHtmlReport(dir, snap.buildSnapshot(g.store, g.info, g.report).snapshot, { assets });
+  console.log(`report.html ${(statSync(file).size / 1e6).toFixed(1)} MB (written in ${Date.now() - t} ms)`);
+  const webdir = fileURLToPath(new URL('../dist/webview', import.meta.url));
+  copyFileSync(join(webdir, 'main.js'), join(dir, 'main.js'));
+  copyFileSync(join(webdir, 'main.css'), join(dir, 'main.css'));
+  const shell = panelHtml({ cspSource: 'file:' }, 'main.js', 'main.css', 'BENCHNONCE').replace('<script nonce="BENCHNONCE" src=', `<script nonce="BENCHNONCE">${STUB}</script>\n<script nonce="BENCHNONCE" src=`);
+  writeFileSync(join(dir, 'panel.html'), shell);
+  const href = (f) => pathToFileURL(join(dir, f)).href;
+  const ctx = { g, dir, seq: 0, html: pathToFileURL(file).href, webview: href('panel.html'), js: href('main.js'), css: href('main.css') };
 
-  const browser = await launchBrowser();
-  const results = [];
+  const results = { webview: [], html: [] };
+  const normal = await launchBrowser();
+  const unlimited = await launchBrowser(['--disable-gpu-vsync', '--disable-frame-rate-limit']);
   try {
     for (let run = 0; run < RUNS; run++) {
-      const p = await offlinePage(browser, url.replace(/#.*$/, ''), { width: 1400, height: 900 });
-      const { page } = p;
-      const t = Date.now();
-      await page.goto(url);
-      await page.waitForSelector('[data-ready="1"]', { timeout: 120_000 });
-      const firstRender = Date.now() - t;
-      const t2 = Date.now();
-      await page.getByRole('tab', { name: 'Timeline' }).click();
-      await page.waitForFunction(() => performance.getEntriesByName('bd:draw').length > 0, null, { timeout: 120_000, polling: 50 });
-      const firstTimeline = Date.now() - t2;
-      await page.evaluate(() => performance.clearMeasures('bd:draw'));
-      // The whole run in view (the densest case: every visible lane crosses the full
-      // width), dragged back and forth and down through the rows.
-      const box = await page.getByTestId('timeline-canvas').boundingBox();
-      const cx = box.x + box.width / 2;
-      const cy = box.y + box.height / 2;
-      await page.getByTestId('timeline-canvas').focus();
-      await page.evaluate(() => {
-        const w = globalThis;
-        w.__frames = [];
-        let last = performance.now();
-        const loop = (now) => {
-          w.__frames.push(now - last);
-          last = now;
-          if (!w.__stop) requestAnimationFrame(loop);
-        };
-        requestAnimationFrame(loop);
-      });
-      await page.mouse.move(cx, cy);
-      await page.mouse.down();
-      for (let i = 0; i < 120; i++) {
-        const dx = Math.sin((i / 120) * Math.PI * 4) * 400;
-        const dy = -Math.min(i, 60) * 4 + Math.max(0, i - 60) * 4;
-        await page.mouse.move(cx + dx, cy + dy);
+      for (const how of ['webview', 'html']) {
+        const r = { ...(await firstRender(normal, how, ctx)), ...(await pan(unlimited, how, ctx)) };
+        results[how].push(r);
+        const ms = (x) => (x === null ? '–' : x.toFixed(0));
+        const host = r.host === null ? ` (head applied at ${ms(r.applied)})` : ` (app ready at ${ms(r.ready)}, host head built in ${ms(r.host)} ms meanwhile, delivered in ${ms(r.transport)} ms, arrived at ${ms(r.arrived)}, applied at ${ms(r.applied)})`;
+        console.log(
+          `run ${run + 1} ${how.padEnd(7)}: first render ${r.first.toFixed(0)} ms${host} · all data ${r.complete.toFixed(0)} ms · timeline ${r.timeline} ms · logs ${r.logs} ms · ` +
+            `pan frame p95 ${r.frameP95.toFixed(1)} ms over ${r.frames} drawn frames (all-frame interval p95 ${r.intervalP95.toFixed(1)} ms, long frames ${r.longFrames}) · draw p95 ${r.drawP95.toFixed(1)} ms`,
+        );
       }
-      await page.mouse.up();
-      const m = await page.evaluate(() => {
-        const w = globalThis;
-        w.__stop = true;
-        return { draws: performance.getEntriesByName('bd:draw').map((e) => e.duration), frames: w.__frames.slice(1) };
-      });
-      // Logs: switch section, scroll the virtualized list.
-      const t3 = Date.now();
-      await page.getByRole('tab', { name: 'Logs' }).click();
-      await page.waitForSelector('.log-row');
-      const logsRender = Date.now() - t3;
-      results.push({ firstRender, firstTimeline, logsRender, drawP95: p95(m.draws), drawMedian: median(m.draws), frameP95: p95(m.frames), draws: m.draws.length, errors: p.errors.length });
-      if (p.errors.length) console.log('page errors:', p.errors.slice(0, 3));
-      await page.context().close();
     }
   } finally {
-    await browser.close();
+    await normal.close();
+    await unlimited.close();
   }
-  for (const [i, r] of results.entries()) {
-    console.log(`run ${i + 1}: first render ${r.firstRender} ms · timeline ${r.firstTimeline} ms · logs ${r.logsRender} ms · draw median ${r.drawMedian.toFixed(1)} ms, p95 ${r.drawP95.toFixed(1)} ms (${r.draws} draws) · frame interval p95 ${r.frameP95.toFixed(1)} ms`);
-  }
-  const med = (k) => median(results.map((r) => r[k]));
+  const med = (how, k) => median(results[how].map((r) => r[k]));
+  const f = (x) => x.toFixed(1);
   console.log(
-    `MEDIAN of ${results.length}: time to first render ${med('firstRender')} ms; first timeline frame ${med('firstTimeline')} ms; logs section ${med('logsRender')} ms; ` +
-      `pan draw p95 ${med('drawP95').toFixed(1)} ms; pan frame-interval p95 ${med('frameP95').toFixed(1)} ms`,
+    `MEDIAN of ${RUNS}: first render webview ${f(med('webview', 'first'))} ms, report.html ${f(med('html', 'first'))} ms; ` +
+      `all data webview ${f(med('webview', 'complete'))} ms, report.html ${f(med('html', 'complete'))} ms; host head ${f(med('webview', 'host'))} ms, its delivery ${f(med('webview', 'transport'))} ms; ` +
+      `first timeline frame ${f(med('webview', 'timeline'))} ms; logs section ${f(med('webview', 'logs'))} ms; ` +
+      `pan frame p95 webview ${f(med('webview', 'frameP95'))} ms, report.html ${f(med('html', 'frameP95'))} ms; pan draw p95 ${f(Math.max(med('webview', 'drawP95'), med('html', 'drawP95')))} ms`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

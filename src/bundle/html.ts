@@ -1,10 +1,15 @@
-// The self-contained HTML report: the panel's own app bundle inlined, the run's data in a
+// The self-contained HTML report: the panel's own app bundle inlined, the run's data as the
+// messages the panel host would post (src/protocol/snapshot.ts snapshotMessages), each in a
 // non-executable JSON script element, and a CSP that allows only our nonce'd script and
 // style. Opens from the file alone: no network, no other files (fonts are data: URIs).
+// Order: the head (report + spans in column form) before the app script, the parts (span
+// details, log lines) after it, so the app paints the first screen while the browser is
+// still reading the bulk of the file.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSnapshot } from '../protocol/schema.js';
+import { snapshotMessages } from '../protocol/snapshot.js';
 import { REPORT_HTML, writeAtomic } from './writer.js';
 
 export interface HtmlAssets {
@@ -76,6 +81,7 @@ export function renderHtmlReport(snapshot: RunSnapshot, opts: RenderOptions = {}
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
+  const [head, ...parts] = snapshotMessages({ ...snapshot, live: false });
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -90,8 +96,9 @@ export function renderHtmlReport(snapshot: RunSnapshot, opts: RenderOptions = {}
     '<body>',
     '<noscript>This report needs JavaScript to show the run. The same data is in report.json next to it.</noscript>',
     '<div id="root"></div>',
-    `<script type="application/json" id="run-data">${jsonForScriptElement({ ...snapshot, live: false })}</script>`,
+    `<script type="application/json" id="run-data">${jsonForScriptElement(head)}</script>`,
     `<script nonce="${nonce}">${guardInline(assets.js, 'script')}</script>`,
+    ...parts.map((m, i) => `<script type="application/json" data-part="${i}">${jsonForScriptElement(m)}</script>`),
     '</body>',
     '</html>',
     '',

@@ -2,7 +2,7 @@
 // discriminated union. Both sides parse every message they receive with these schemas and
 // drop what does not parse (house style 5: typed descriptors + validation on receipt).
 import { z } from 'zod';
-import { CompareResultSchema, RunDeltaSchema, RunListEntrySchema, RunSnapshotSchema } from './schema.js';
+import { CompareResultSchema, RunDeltaSchema, RunListEntrySchema, SnapshotHeadSchema, SnapshotPartSchema } from './schema.js';
 
 export const SECTIONS = ['overview', 'timeline', 'tasks', 'readiness', 'metrics', 'logs', 'compare'] as const;
 export const SectionSchema = z.enum(SECTIONS);
@@ -16,7 +16,9 @@ export type TimeRange = z.infer<typeof TimeRangeSchema>;
 
 // ---- host → webview ------------------------------------------------------------------
 export const HostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('snapshot'), snapshot: RunSnapshotSchema }),
+  /** A run from the start: the head now, its parts (`part`) right after, in order. */
+  z.object({ type: z.literal('snapshot'), snapshot: SnapshotHeadSchema }),
+  z.object({ type: z.literal('part'), part: SnapshotPartSchema }),
   z.object({ type: z.literal('delta'), delta: RunDeltaSchema }),
   /** No run to show yet (the panel was opened before any build). */
   z.object({ type: z.literal('empty'), message: z.string() }),

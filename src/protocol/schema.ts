@@ -5,8 +5,9 @@
 // the browser bundle stays free of node code.
 import { z } from 'zod';
 import { ReportSchema } from '../core/report/schema.js';
+import { isLogColumns, isSpanColumns, isSpanDetails, type LogColumns, type SpanColumns, type SpanDetails } from './compact.js';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** Bounds applied by the builder: telemetry is untrusted, a span name may be a megabyte. */
 export const SNAPSHOT_LIMITS = {
@@ -26,6 +27,7 @@ const Str = z.string();
 const AttrsSchema = z.record(Str, Str);
 
 export const SnapSpanEventSchema = z.object({ timeMs: z.number(), name: Str, attributes: AttrsSchema });
+export type SnapSpanEvent = z.infer<typeof SnapSpanEventSchema>;
 
 export const SnapSpanSchema = z.object({
   traceId: Str,
@@ -73,6 +75,34 @@ export const RunSnapshotSchema = z.object({
   live: z.boolean(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshotSchema>;
+
+// ---- the snapshot as it travels: a head for the first paint, then parts -----------------
+// A RunSnapshot is sent as a SnapshotHead (the report and every span in column form, what
+// the first screen and the timeline need) followed by parts: the spans' attributes and
+// events, then the log lines, in chunks. The bulk columns are checked structurally (one
+// loop per column) rather than parsed by zod item by item; the small rest is zod-parsed.
+const spanColumns = z.custom<SpanColumns>(isSpanColumns, 'malformed span columns');
+const logColumns = z.custom<LogColumns>(isLogColumns, 'malformed log columns');
+const spanDetails = z.custom<SpanDetails>(isSpanDetails, 'malformed span details');
+const Count = z.number().int().min(0);
+
+export const SnapshotHeadSchema = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  runId: Str,
+  report: ReportSchema,
+  spans: spanColumns,
+  /** How many log lines and span details the parts that follow carry. */
+  pending: z.object({ logs: Count, details: Count }),
+  omitted: z.object({ spans: z.number(), logs: z.number() }),
+  live: z.boolean(),
+});
+export type SnapshotHead = z.infer<typeof SnapshotHeadSchema>;
+
+export const SnapshotPartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('logs'), runId: Str, from: Count, logs: logColumns }),
+  z.object({ kind: z.literal('details'), runId: Str, from: Count, details: spanDetails }),
+]);
+export type SnapshotPart = z.infer<typeof SnapshotPartSchema>;
 
 export const RunDeltaSchema = z.object({
   runId: Str,

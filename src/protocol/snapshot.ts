@@ -8,6 +8,8 @@ import type { Report } from '../core/report/schema.js';
 import type { RunInfo } from '../core/run.js';
 import type { RunStore } from '../core/store.js';
 import { SNAPSHOT_LIMITS, SNAPSHOT_VERSION, type RunDelta, type RunSnapshot, type SnapLog, type SnapSpan } from './schema.js';
+import type { HostMessage } from './messages.js';
+import { encodeDetails, encodeLogs, encodeSpans } from './compact.js';
 
 const INVOCATION_SPAN = 'build.invocation';
 const L = SNAPSHOT_LIMITS;
@@ -50,29 +52,33 @@ function ms(ns: bigint): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Remembers each span's stage so that deltas can label new spans without a full walk. */
+/** Remembers each span's stage so that deltas can label new spans without a full walk.
+ * Keyed by the store's span objects (no key string per span). */
 export class StageIndex {
-  private readonly memo = new Map<string, string>();
+  private readonly memo = new Map<Span, string>();
   constructor(private readonly lookup: (traceId: string, spanId: string) => Span | undefined) {}
 
   /** `codeanatomy.stage` on the span or its nearest ancestor, else the name of its root
    * (our build.invocation root is transparent) — the same rule as the stage breakdown.
    * Iterative with a cycle guard: parent links come from untrusted input. */
   stageOf(span: Span): string {
-    const chain: string[] = [];
-    const seen = new Set<string>();
+    const chain: Span[] = [];
+    let seen: Set<Span> | undefined;
     let cur: Span | undefined = span;
     let stage: string | undefined;
     while (cur) {
-      const key = `${cur.traceId}:${cur.spanId}`;
-      const known = this.memo.get(key);
+      const known = this.memo.get(cur);
       if (known !== undefined) {
         stage = known;
         break;
       }
-      if (seen.has(key)) break;
-      seen.add(key);
-      chain.push(key);
+      // Chains are short; a set to catch cycles only once one is long.
+      if (chain.length >= 32) {
+        seen ??= new Set(chain);
+        if (seen.has(cur)) break;
+        seen.add(cur);
+      } else if (chain.includes(cur)) break;
+      chain.push(cur);
       const attr = cur.attributes?.['codeanatomy.stage'];
       if (typeof attr === 'string' && attr !== '') {
         stage = attr;
@@ -91,7 +97,24 @@ export class StageIndex {
   }
 }
 
-export function snapSpan(s: Span, stage: string): SnapSpan {
+/** `service.name` of a resource as display text; resources are shared by every span of an
+ * export, so this is worked out once per resource. */
+const serviceMemo = new WeakMap<object, string>();
+function serviceOf(s: Span): string {
+  const r = s.resource;
+  if (!r) return '';
+  let v = serviceMemo.get(r);
+  if (v === undefined) {
+    v = displayValue(r.attributes?.['service.name'] ?? null, L.nameChars);
+    serviceMemo.set(r, v);
+  }
+  return v;
+}
+
+const NO_ATTRS: Record<string, string> = {};
+
+/** A span without its attributes and events: what the timeline draws. */
+export function snapSpanHead(s: Span, stage: string): SnapSpan {
   const start = ms(s.startNs);
   const end = Math.max(start, ms(s.endNs));
   const code = s.status?.code;
@@ -105,7 +128,15 @@ export function snapSpan(s: Span, stage: string): SnapSpan {
     status: code === 2 ? 'error' : code === 1 ? 'ok' : 'unset',
     statusMessage: s.status?.message ? clip(s.status.message, L.statusMessageChars) : null,
     stage,
-    service: displayValue(s.resource?.attributes?.['service.name'] ?? null, L.nameChars),
+    service: serviceOf(s),
+    attributes: NO_ATTRS,
+    events: [],
+  };
+}
+
+/** A span's attributes and events as display strings. */
+export function snapSpanDetails(s: Span): Pick<SnapSpan, 'attributes' | 'events'> {
+  return {
     attributes: displayAttributes(s.attributes, L.attrsPerSpan),
     events: (s.events ?? []).slice(0, L.eventsPerSpan).map((e) => ({
       timeMs: ms(e.timeNs),
@@ -113,6 +144,10 @@ export function snapSpan(s: Span, stage: string): SnapSpan {
       attributes: displayAttributes(e.attributes, L.attrsPerEvent),
     })),
   };
+}
+
+export function snapSpan(s: Span, stage: string): SnapSpan {
+  return { ...snapSpanHead(s, stage), ...snapSpanDetails(s) };
 }
 
 // eslint-disable-next-line no-control-regex
@@ -201,4 +236,77 @@ export function buildDelta(
     live: run.outcome === 'running',
     omitted: { spans: Math.max(0, store.spans.length - maxSpans), logs: Math.max(0, store.logs.length - maxLogs) },
   };
+}
+
+/** Items per part: small enough that applying one in the webview stays well under a frame
+ * budget's worth of blocking (it yields between parts), big enough to keep the count low. */
+export const PART_SIZE = { details: 20_000, logs: 25_000 } as const;
+
+/** The panel host's snapshot straight from the store, as messages: the head built at once
+ * (no attributes, no log lines: quick even for 100k spans), the parts built one by one as
+ * the caller pulls them, so the host can post the head first and the rest between other
+ * work. Yields exactly what snapshotMessages(buildSnapshot(...)) gives, in the same order;
+ * the parts cover the store as it was when the head was built. */
+export function snapshotFeed(
+  store: RunStore,
+  run: Pick<RunInfo, 'runId' | 'outcome'>,
+  report: Report,
+  opts: SnapshotOptions = {},
+  size: { details: number; logs: number } = PART_SIZE,
+): { head: HostMessage; parts: Generator<HostMessage, void>; cursor: SnapshotCursor } {
+  const spans = store.spans.slice(0, opts.maxSpans ?? L.maxSpans);
+  const logs = store.logs.slice(0, opts.maxLogs ?? L.maxLogs);
+  const stages = new StageIndex((t, s) => store.span(t, s));
+  const runId = run.runId;
+  const head: HostMessage = {
+    type: 'snapshot',
+    snapshot: {
+      version: SNAPSHOT_VERSION,
+      runId,
+      report,
+      spans: encodeSpans(spans.map((s) => snapSpanHead(s, stages.stageOf(s)))),
+      pending: { logs: logs.length, details: spans.length },
+      omitted: { spans: store.spans.length - spans.length, logs: store.logs.length - logs.length },
+      live: run.outcome === 'running',
+    },
+  };
+  function* parts(): Generator<HostMessage, void> {
+    for (let from = 0; from < spans.length; from += size.details) {
+      const details = spans.slice(from, from + size.details).map(snapSpanDetails);
+      yield { type: 'part', part: { kind: 'details', runId, from, details: { attributes: details.map((d) => d.attributes), events: details.map((d) => d.events) } } };
+    }
+    for (let from = 0; from < logs.length; from += size.logs) {
+      yield { type: 'part', part: { kind: 'logs', runId, from, logs: encodeLogs(logs.slice(from, from + size.logs).map(snapLog)) } };
+    }
+  }
+  return { head, parts: parts(), cursor: { runId, spans: store.spans.length, logs: store.logs.length, seq: 0, stages } };
+}
+
+/** A snapshot as the messages that carry it, in the order they must be delivered: the head
+ * (report + every span in column form: the overview and the timeline can paint from it),
+ * then the spans' attributes and events, then the log lines. Used by the panel host and,
+ * inlined as JSON elements, by the HTML report. */
+export function snapshotMessages(snapshot: RunSnapshot, size: { details: number; logs: number } = PART_SIZE): HostMessage[] {
+  const { runId, spans, logs } = snapshot;
+  const out: HostMessage[] = [
+    {
+      type: 'snapshot',
+      snapshot: {
+        version: SNAPSHOT_VERSION,
+        runId,
+        report: snapshot.report,
+        spans: encodeSpans(spans),
+        pending: { logs: logs.length, details: spans.length },
+        omitted: snapshot.omitted,
+        live: snapshot.live,
+      },
+    },
+  ];
+  for (let from = 0; from < spans.length; from += size.details) {
+    out.push({ type: 'part', part: { kind: 'details', runId, from, details: encodeDetails(spans.slice(from, from + size.details)) } });
+  }
+  for (let from = 0; from < logs.length; from += size.logs) {
+    out.push({ type: 'part', part: { kind: 'logs', runId, from, logs: encodeLogs(logs.slice(from, from + size.logs)) } });
+  }
+  return out;
 }

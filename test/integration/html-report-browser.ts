@@ -23,8 +23,9 @@ export async function chromiumPath(): Promise<string> {
   return sparticuz.executablePath();
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: await chromiumPath(), headless: true, args: ARGS });
+/** `extraArgs`: e.g. the panel bench's `--disable-gpu-vsync --disable-frame-rate-limit`. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumPath(), headless: true, args: [...ARGS, ...extraArgs] });
 }
 
 export interface OfflinePage {

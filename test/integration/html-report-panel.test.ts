@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { buildReport } from '../../src/core/report/build.js';
 import { RunStore } from '../../src/core/store.js';
-import { buildDelta, buildSnapshot } from '../../src/protocol/snapshot.js';
+import { buildDelta, buildSnapshot, snapshotMessages } from '../../src/protocol/snapshot.js';
 import { panelHtml } from '../../src/extension/panel/html.js';
 import { webviewAssetDir } from '../../src/bundle/html.js';
 import { failingRunBatches, failingRunInfo, ROOT } from '../fixtures/report/failing-run.js';
@@ -63,10 +63,14 @@ test('panel: handshake, validation, live deltas, state, host messages; hostile t
   const rep = buildReport({ store, run, workspaceRoot: ROOT });
   const { snapshot, cursor } = buildSnapshot(store, run, rep);
 
-  await send({ type: 'snapshot', snapshot: { ...snapshot, version: 99 } }); // invalid: ignored
+  // As the host posts it: the head, then the parts (small parts here, to have several).
+  const [head, ...parts] = snapshotMessages(snapshot, { details: 2, logs: 3 });
+  assert.ok(head?.type === 'snapshot' && parts.length > 2);
+  await send({ ...head, snapshot: { ...head.snapshot, version: 99 } }); // invalid: ignored
   await send({ type: 'reveal', section: 'nowhere' }); // invalid: ignored
   assert.equal(await page.locator('[data-ready="1"]').count(), 0, 'invalid messages do nothing');
-  await send({ type: 'snapshot', snapshot });
+  await send(head);
+  for (const m of parts) await send(m);
   await page.waitForSelector('[data-ready="1"]');
   assert.equal(await page.locator('[data-figure="spans"]').textContent(), String(rep.telemetry.spans));
   assert.equal(await page.locator('.badge.live').count(), 1);

@@ -79,9 +79,13 @@ describe('HTML report', () => {
     const file = writeHtmlReport(dir, snapshot);
     const html = readFileSync(file, 'utf8');
     // Static checks: the data element holds no markup, only our two nonce'd elements run.
-    const data = html.slice(html.indexOf('id="run-data">'), html.indexOf('</script>', html.indexOf('id="run-data">')));
-    assert.ok(!data.includes('<', 1), 'no < inside the JSON data element');
-    assert.equal((html.match(/<script/g) ?? []).length, 2, 'exactly the data element and the app script');
+    // The data: the head before the app script, the parts after it, each a JSON element.
+    const elements = [...html.matchAll(/<script type="application\/json" (?:id="run-data"|data-part="\d+")>([^]*?)<\/script>/g)];
+    assert.ok(elements.length >= 3, 'the head, span details and log lines');
+    for (const [, json] of elements) assert.ok(!json!.includes('<'), 'no < inside a JSON data element');
+    assert.equal((html.match(/<script/g) ?? []).length, elements.length + 1, 'only the data elements and the app script');
+    assert.equal((html.match(/<script nonce=/g) ?? []).length, 1, 'one executable script');
+    assert.ok(html.indexOf('id="run-data"') < html.indexOf('<script nonce='), 'the head comes before the app');
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+'/);
 
     const p = await open(file);

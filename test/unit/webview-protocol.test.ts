@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReport } from '../../src/core/report/build.js';
 import { RunStore } from '../../src/core/store.js';
-import { buildDelta, buildSnapshot } from '../../src/protocol/snapshot.js';
+import { buildDelta, buildSnapshot, snapshotMessages } from '../../src/protocol/snapshot.js';
 import { HostMessageSchema, parseHostMessage, parseWebviewMessage } from '../../src/protocol/messages.js';
 import { RunSnapshotSchema, SNAPSHOT_LIMITS } from '../../src/protocol/schema.js';
 import { compareReports } from '../../src/protocol/compare.js';
@@ -90,17 +90,28 @@ test('the host holds messages until ready; a new snapshot replaces queued data',
   const sent: string[] = [];
   const q = new ReadyQueue((m) => sent.push(m.type));
   const { snapshot } = buildSnapshot(...(Object.values(fixture()) as [never, never, never]));
+  const messages = snapshotMessages(snapshot, { details: 2, logs: 5 });
+  const parts = messages.length - 1;
+  assert.ok(parts >= 2, 'the fixture makes parts of both kinds');
   q.send({ type: 'runs', runs: [] });
-  q.send({ type: 'snapshot', snapshot });
-  q.send({ type: 'snapshot', snapshot });
+  for (const m of messages) q.send(m);
+  for (const m of messages) q.send(m); // the second snapshot makes the first one and its parts moot
   assert.deepEqual(sent, []);
   q.markReady();
-  assert.deepEqual(sent, ['runs', 'snapshot']);
+  assert.deepEqual(sent, ['runs', 'snapshot', ...Array(parts).fill('part')]);
   q.send({ type: 'empty', message: 'x' });
-  assert.deepEqual(sent, ['runs', 'snapshot', 'empty']);
+  assert.deepEqual(sent.slice(-2), ['part', 'empty']);
   q.markNotReady();
   q.send({ type: 'runs', runs: [] });
-  assert.equal(sent.length, 3);
+  assert.equal(sent.length, parts + 3);
+  // A snapshot queued while loading is reported (the host delivers it rather than building
+  // another); when the webview goes away, run data waiting for it is dropped.
+  for (const m of messages) q.send(m);
+  assert.equal(q.hasQueuedSnapshot, true);
+  q.markNotReady();
+  assert.equal(q.hasQueuedSnapshot, false);
+  q.markReady();
+  assert.deepEqual(sent.slice(parts + 3), ['runs']);
 });
 
 test('deltas are throttled to one per interval', () => {

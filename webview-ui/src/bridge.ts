@@ -16,8 +16,10 @@ export interface Host {
   post(msg: WebviewMessage): void;
   getState(): unknown;
   setState(state: PanelState): void;
-  /** Subscribe to validated host messages; invalid ones are dropped (and counted). */
-  listen(fn: (msg: HostMessage) => void): void;
+  /** Subscribe to host messages, in order. Each arrives as a reader that deserializes and
+   * validates it when called (undefined when invalid: dropped and counted), so a big
+   * message costs nothing until the app is ready to apply it. */
+  listen(fn: (read: () => HostMessage | undefined) => void): void;
 }
 
 export let rejectedMessages = 0;
@@ -30,9 +32,12 @@ function vscodeHost(api: VsCodeApi): Host {
     setState: (s) => api.setState(s),
     listen(fn) {
       window.addEventListener('message', (ev: MessageEvent) => {
-        const msg = parseHostMessage(ev.data);
-        if (msg) fn(msg);
-        else rejectedMessages++;
+        // ev.data is deserialized on first access: not here, when its turn comes.
+        fn(() => {
+          const msg = parseHostMessage(ev.data);
+          if (!msg) rejectedMessages++;
+          return msg;
+        });
       });
     },
   };
@@ -48,17 +53,31 @@ function standaloneHost(): Host {
       state = s;
     },
     listen(fn) {
-      // textContent of a JSON script element: never parsed as HTML or run as script.
-      const el = document.getElementById('run-data');
-      let data: unknown;
-      try {
-        data = JSON.parse(el?.textContent ?? 'null');
-      } catch {
-        data = null;
-      }
-      const msg = parseHostMessage({ type: 'snapshot', snapshot: data });
-      queueMicrotask(() => fn(msg ?? { type: 'empty', message: 'This report holds no readable run data.' }));
+      // The report carries the messages the panel host would post, each in a JSON script
+      // element (textContent: never parsed as HTML or run as script): the head
+      // (#run-data) before the app script, the parts after it, read once parsed.
+      const head = readElement(document.getElementById('run-data'));
+      fn(() => head() ?? { type: 'empty', message: 'This report holds no readable run data.' });
+      const parts = () => {
+        for (const el of document.querySelectorAll('script[type="application/json"][data-part]')) fn(readElement(el));
+      };
+      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', parts, { once: true });
+      else parts();
     },
+  };
+}
+
+function readElement(el: Element | null): () => HostMessage | undefined {
+  return () => {
+    let data: unknown;
+    try {
+      data = JSON.parse(el?.textContent ?? 'null');
+    } catch {
+      data = null;
+    }
+    const msg = parseHostMessage(data);
+    if (!msg) rejectedMessages++;
+    return msg;
   };
 }
 

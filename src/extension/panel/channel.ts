@@ -6,7 +6,7 @@ import type { HostMessage } from '../../protocol/messages.js';
 export class ReadyQueue {
   private ready = false;
   private queue: HostMessage[] = [];
-  constructor(private readonly post: (msg: HostMessage) => void, private readonly maxQueued = 100) {}
+  constructor(private readonly post: (msg: HostMessage) => void, private readonly maxQueued = 200) {}
 
   get isReady(): boolean {
     return this.ready;
@@ -17,8 +17,8 @@ export class ReadyQueue {
       this.post(msg);
       return;
     }
-    // While waiting, a newer snapshot makes everything before it (and all deltas) moot.
-    if (msg.type === 'snapshot') this.queue = this.queue.filter((m) => m.type !== 'snapshot' && m.type !== 'delta');
+    // While waiting, a newer snapshot makes everything before it (its parts and all deltas) moot.
+    if (msg.type === 'snapshot') this.queue = this.queue.filter((m) => m.type !== 'snapshot' && m.type !== 'part' && m.type !== 'delta');
     this.queue.push(msg);
     if (this.queue.length > this.maxQueued) this.queue.splice(0, this.queue.length - this.maxQueued);
   }
@@ -31,10 +31,16 @@ export class ReadyQueue {
     for (const m of q) this.post(m);
   }
 
-  /** The webview went away (hidden without retained context, or reloading). */
+  /** A snapshot waits to be delivered (built while the webview was loading). */
+  get hasQueuedSnapshot(): boolean {
+    return this.queue.some((m) => m.type === 'snapshot');
+  }
+
+  /** The webview went away (hidden without retained context, or reloading): it will say
+   * ready again and get a fresh snapshot then, so run data waiting here is dropped. */
   markNotReady(): void {
     this.ready = false;
-    this.queue = this.queue.filter((m) => m.type !== 'delta');
+    this.queue = this.queue.filter((m) => m.type !== 'delta' && m.type !== 'snapshot' && m.type !== 'part');
   }
 }
 

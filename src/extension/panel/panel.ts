@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { Lifetime } from '../lifetime.js';
 import { parsePanelState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/messages.js';
-import { buildDelta, buildSnapshot, type SnapshotCursor } from '../../protocol/snapshot.js';
+import { buildDelta, snapshotFeed, type SnapshotCursor } from '../../protocol/snapshot.js';
 import { compareReports } from '../../protocol/compare.js';
 import { ReadyQueue, Throttle } from './channel.js';
 import { panelHtml } from './html.js';
@@ -42,6 +42,9 @@ export class BuildPanel extends Lifetime {
   private lastReportAt = 0;
   private reportPending = false;
   private pinnedRunId: string | null;
+  /** The snapshot being sent part by part (a new one, or the run going away, stops it). */
+  private feed = 0;
+  private feeding = false;
 
   /** Show the panel (creating it if needed), optionally on a given run and section. The
    * panel shows the run the extension shows (RunsModel): `runId` selects that run for
@@ -106,7 +109,10 @@ export class BuildPanel extends Lifetime {
     this.register(
       panel.onDidChangeViewState(() => {
         // Hidden without retained context: the webview is torn down and will say ready again.
-        if (!panel.visible) this.queue.markNotReady();
+        if (!panel.visible) {
+          this.stopFeed();
+          this.queue.markNotReady();
+        }
       }),
     );
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -143,6 +149,7 @@ export class BuildPanel extends Lifetime {
     this.runLife?.dispose();
     this.runLife = undefined;
     this.cursor = undefined;
+    this.stopFeed();
     const run = this.source.current(runId);
     this.run = run;
     if (!run) {
@@ -154,7 +161,9 @@ export class BuildPanel extends Lifetime {
     const life = new Lifetime();
     life.register(run.store.onIngest(() => this.throttle.poke()));
     this.runLife = life;
-    if (this.queue.isReady) this.sendSnapshot();
+    // Built now even while the webview is still loading: the queue holds it until the app
+    // says ready, so building it overlaps the page load instead of following it.
+    this.sendSnapshot();
   }
 
   private onSourceChange(): void {
@@ -167,20 +176,43 @@ export class BuildPanel extends Lifetime {
     }
   }
 
+  private stopFeed(): void {
+    this.feed++;
+    this.feeding = false;
+  }
+
+  /** The head at once (the webview paints from it), then the parts one per turn of the
+   * event loop, so a 100k-span run does not hold the extension host for a second; deltas
+   * wait until the last part is out. */
   private sendSnapshot(): void {
     const run = this.run;
     if (!run) return;
-    const { snapshot, cursor } = buildSnapshot(run.store, run.info(), run.report());
+    const { head, parts, cursor } = snapshotFeed(run.store, run.info(), run.report());
     this.cursor = cursor;
     this.lastReportAt = Date.now();
     this.reportPending = false;
-    this.post({ type: 'snapshot', snapshot });
+    this.stopFeed();
+    const feed = this.feed;
+    this.feeding = true;
+    this.post(head);
+    const next = () => {
+      if (this.isDisposed || feed !== this.feed) return;
+      const r = parts.next();
+      if (r.done) {
+        this.feeding = false;
+        this.throttle.poke();
+        return;
+      }
+      this.post(r.value);
+      setTimeout(next, 0);
+    };
+    setTimeout(next, 0);
   }
 
   private flushDelta(): void {
     const run = this.run;
     const cursor = this.cursor;
-    if (this.isDisposed || !run || !cursor || !this.queue.isReady) return;
+    if (this.isDisposed || !run || !cursor || !this.queue.isReady || this.feeding) return;
     const grew = run.store.spans.length > cursor.spans || run.store.logs.length > cursor.logs;
     const info = run.info();
     const big = run.store.spans.length > BIG_RUN_SPANS;
@@ -207,10 +239,13 @@ export class BuildPanel extends Lifetime {
 
   private async handle(msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
-      case 'ready':
+      case 'ready': {
+        // A snapshot built while the app was loading is still current: deliver it as is.
+        const waiting = this.queue.hasQueuedSnapshot;
         this.queue.markReady();
-        if (this.run) this.sendSnapshot();
+        if (this.run && !waiting) this.sendSnapshot();
         break;
+      }
       case 'requestSnapshot':
         this.sendSnapshot();
         break;

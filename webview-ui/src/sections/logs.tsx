@@ -1,7 +1,7 @@
 // The Logs section: every log line of the run (OTLP records and the child's stdout/stderr),
 // virtualized, with a severity floor, text search, tail mode and links to spans.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { data, dataVersion, key, logFilter, logFocus, selectSpan } from '../state.js';
+import { data, dataVersion, logFilter, logFocus, logsVersion, selectSpan, spanIndexOf } from '../state.js';
 import { SEVERITY_RANK } from '../state.js';
 import { fmtClock } from '../format.js';
 import { stripAnsi } from '../ansi.js';
@@ -13,7 +13,8 @@ const ROW_H = 20;
 const LEVELS: Severity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
 export function Logs() {
-  const version = dataVersion.value;
+  const version = logsVersion.value;
+  dataVersion.value; // spans arriving turn lines into links
   const f = logFilter.value;
   const focus = logFocus.value;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -75,7 +76,7 @@ export function Logs() {
           <input type="checkbox" checked={f.tail} onChange={(e) => set({ tail: (e.currentTarget as HTMLInputElement).checked })} /> Tail
         </label>
         <span class="muted" aria-live="polite" data-testid="log-count">
-          {rows.length} of {data.logs.length} lines{data.omitted.logs > 0 ? ` (${data.omitted.logs} not loaded)` : ''}
+          {rows.length} of {data.logs.length} lines{data.pending.logs > 0 ? ` (loading ${data.pending.logs} more)` : ''}{data.omitted.logs > 0 ? ` (${data.omitted.logs} not loaded)` : ''}
         </span>
       </div>
       <div class="log-scroll" ref={scrollRef} role="list" aria-label="Log lines" tabIndex={0} data-testid="log-list">
@@ -83,7 +84,7 @@ export function Logs() {
           {virt.getVirtualItems().map((item) => {
             const li = rows[item.index]!;
             const l = data.logs[li]!;
-            const linked = l.traceId && l.spanId && data.spanIndex.has(key(l.traceId, l.spanId));
+            const linked = l.traceId && l.spanId && spanIndexOf(l.traceId, l.spanId) !== undefined;
             return (
               <div
                 key={li}

@@ -1,6 +1,6 @@
 // Details of the selected span: identity, timing, attributes, events, its logs, the
 // execution metrics recorded for it, and the source locations it names.
-import { data, getHost, key, logFocus, report, section, selectSpan } from '../state.js';
+import { data, detailsPending, detailsVersion, getHost, logFocus, logsOfSpan, logsVersion, report, section, selectSpan, spanIndexOf } from '../state.js';
 import { fmtBytes, fmtClock, fmtDuration, fmtInt } from '../format.js';
 import type { SnapSpan } from '../../../src/protocol/schema.js';
 import { sourceLocations } from '../source.js';
@@ -27,8 +27,13 @@ function Attrs({ attrs }: { attrs: Record<string, string> }) {
 
 export function SpanDetails({ span }: { span: SnapSpan }) {
   const host = getHost();
-  const logIdx = data.logsBySpan.get(key(span.traceId, span.spanId)) ?? [];
-  const parentIdx = span.parentSpanId ? data.spanIndex.get(key(span.traceId, span.parentSpanId)) : undefined;
+  // Re-render as the snapshot's parts (attributes and events, log lines) arrive.
+  detailsVersion.value;
+  logsVersion.value;
+  const index = spanIndexOf(span.traceId, span.spanId) ?? -1;
+  const loading = detailsPending(index);
+  const logIdx = logsOfSpan(span.traceId, span.spanId);
+  const parentIdx = span.parentSpanId ? spanIndexOf(span.traceId, span.parentSpanId) : undefined;
   const parent = parentIdx === undefined ? undefined : data.spans[parentIdx];
   const plans = (report.value?.executionMetrics.plans ?? []).filter((p) => p.spanId === span.spanId && (p.traceId === null || p.traceId === span.traceId));
   const locs = sourceLocations(span);
@@ -78,7 +83,7 @@ export function SpanDetails({ span }: { span: SnapSpan }) {
         </section>
       ) : null}
       <h4>Attributes</h4>
-      <Attrs attrs={span.attributes} />
+      {loading ? <p class="muted" data-testid="details-loading">Loading attributes and events…</p> : <Attrs attrs={span.attributes} />}
       {span.events.length > 0 ? (
         <>
           <h4>Events ({span.events.length})</h4>
@@ -105,8 +110,8 @@ export function SpanDetails({ span }: { span: SnapSpan }) {
           </table>
         </>
       ) : null}
-      <h4>Logs ({logIdx.length})</h4>
-      {logIdx.length === 0 ? <p class="muted">No log records carry this span's id.</p> : null}
+      <h4>Logs ({logIdx.length}{data.pending.logs > 0 ? ', more loading' : ''})</h4>
+      {logIdx.length === 0 && data.pending.logs === 0 ? <p class="muted">No log records carry this span's id.</p> : null}
       <ul class="plain span-logs">
         {logIdx.slice(0, MAX_LOGS).map((li) => {
           const l = data.logs[li]!;

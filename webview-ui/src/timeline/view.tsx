@@ -2,7 +2,7 @@
 // canvas (DOM nodes per span stop scaling at a few thousand), with zoom, pan, search,
 // keyboard control and a details pane for the selected span.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { data, dataVersion, key, report, revealTick, selectSpan, selected, timeFocus } from '../state.js';
+import { data, dataVersion, report, revealTick, selectSpan, selected, spanIndexOf, timeFocus } from '../state.js';
 import { isoMs } from '../format.js';
 import { onThemeChange, palette } from '../theme.js';
 import { TimeAxis } from './axis.js';
@@ -36,7 +36,7 @@ export function Timeline() {
   const viewRef = useRef<Viewport>({ c0: 0, c1: 1, scrollTop: 0, width: 800, height: 400 });
   const frame = useRef(0);
   const sel = selected.value;
-  const selIndex = sel ? data.spanIndex.get(key(sel.traceId, sel.spanId)) ?? -1 : -1;
+  const selIndex = sel ? spanIndexOf(sel.traceId, sel.spanId) ?? -1 : -1;
 
   const stalls = useMemo(() => {
     const end = isoMs(rep?.run.endedAt) ?? layout.t1;
