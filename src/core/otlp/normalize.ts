@@ -129,26 +129,42 @@ function optionalId(id: string | undefined): string | undefined {
 const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
+/** Statuses without a message (nearly all) share one frozen object per code. */
+const STATUS_BY_CODE: readonly Span['status'][] = [0, 1, 2].map((code) => Object.freeze({ code }));
+
+function toStatus(st: OtlpSpan['status']): Span['status'] {
+  const code = st?.code ?? 0;
+  if (st?.message) return { code, message: st.message };
+  return STATUS_BY_CODE[code] ?? { code };
+}
+
+// The span object is built by one literal per combination of the common optional fields
+// (a parent, flags): V8 then sizes it exactly, where adding a field afterwards would move
+// the fields past the literal's into a separate property array (40 bytes a span).
 function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
-  const out: Span = {
-    traceId: s.traceId,
-    spanId: s.spanId,
-    name: s.name,
-    kind: s.kind,
-    startNs: ns(s.startTimeUnixNano),
-    endNs: ns(s.endTimeUnixNano),
-    status: { code: s.status?.code ?? 0 },
-    attributes: toAttrMap(s.attributes),
-    events: s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS,
-    links: s.links?.length ? s.links.map(toSpanLink) : NO_LINKS,
-    resource,
-    scope,
-  };
-  const parent = optionalId(s.parentSpanId);
-  if (parent) out.parentSpanId = parent;
+  const traceId = s.traceId;
+  const spanId = s.spanId;
+  const name = s.name;
+  const kind = s.kind;
+  const startNs = ns(s.startTimeUnixNano);
+  const endNs = ns(s.endTimeUnixNano);
+  const status = toStatus(s.status);
+  const attributes = toAttrMap(s.attributes);
+  const events = s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS;
+  const links = s.links?.length ? s.links.map(toSpanLink) : NO_LINKS;
+  const parentSpanId = optionalId(s.parentSpanId);
+  const flags = s.flags;
+  let out: Span;
+  if (parentSpanId !== undefined) {
+    out = flags
+      ? { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, parentSpanId, flags }
+      : { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, parentSpanId };
+  } else {
+    out = flags
+      ? { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, flags }
+      : { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope };
+  }
   if (s.traceState) out.traceState = s.traceState;
-  if (s.flags) out.flags = s.flags;
-  if (s.status?.message) out.status.message = s.status.message;
   if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
   if (s.droppedEventsCount) out.droppedEventsCount = s.droppedEventsCount;
   if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;
