@@ -82,9 +82,24 @@ function toScope(s: OtlpScope | undefined, schemaUrl: string | undefined): Scope
   return out;
 }
 
+/** Makes the attribute maps of more than four entries. An object literal `{}` holds four
+ * properties in the object itself and puts the rest in a separate property array (16 bytes
+ * more, and its slack); objects made by a constructor get in-object room sized by V8's
+ * in-object slack tracking: generous for the first few objects, then trimmed to what they
+ * used. The assignments below never run; they only tell V8 to start from sixteen fields.
+ * The prototype is Object.prototype, so the maps are plain objects to every consumer. */
+function AttrBag(this: Record<string, unknown>, never: number): void {
+  if (never < 0) {
+    this.a = this.b = this.c = this.d = this.e = this.f = this.g = this.h = null;
+    this.i = this.j = this.k = this.l = this.m = this.n = this.o = this.p = null;
+  }
+}
+AttrBag.prototype = Object.prototype;
+const AttrBagCtor = AttrBag as unknown as new (never: number) => AttrMap;
+
 export function toAttrMap(kvs: OtlpKeyValue[] | undefined): AttrMap {
-  const out: AttrMap = {};
-  if (!kvs) return out;
+  if (!kvs) return {};
+  const out: AttrMap = kvs.length > 4 ? new AttrBagCtor(0) : {};
   for (let i = 0; i < kvs.length; i++) {
     const kv = kvs[i]!;
     const key = kv.key;
