@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { AttrValue, Attributes, LogRecord, Span, SpanEvent } from '../model.js';
 import { isCollectionSchema, isUnparsed } from './fields.js';
 import { EVENT_SCHEMAS, type KnownEventName } from './schemas.js';
-import type { EventOrigin, EventPayloads, GenericEvent, KnownEvent, RecognizedEvent, RecognizedEventBase } from './types.js';
+import type { EventOrigin, EventPayloads, KnownEvent, RecognizedEvent } from './types.js';
 
 const SCHEMAS = new Map<string, z.ZodType>(Object.entries(EVENT_SCHEMAS));
 
@@ -98,23 +98,66 @@ function decode(name: string, schema: z.ZodType, input: Record<string, unknown>)
   }
 }
 
-function build(
-  name: string,
-  input: Record<string, unknown>,
-  base: Omit<RecognizedEventBase, 'name' | 'issues' | 'eventKind'>,
-): RecognizedEvent {
-  const schema = SCHEMAS.get(name);
-  const kind = nonEmptyString(base.attributes['event.kind']);
-  const common = { ...base, ...(kind !== undefined ? { eventKind: kind } : {}) };
-  if (schema === undefined) {
-    const generic: GenericEvent = { ...common, known: false, name: name.slice(0, MAX_NAME_CHARS), payload: input };
-    return generic;
+/** True when `payload` has exactly the own entries of `attrs` (same values, by identity). */
+function sameEntries(payload: Record<string, unknown>, attrs: Attributes): boolean {
+  let n = 0;
+  for (const k of Object.keys(payload)) {
+    if (payload[k] !== attrs[k] || !Object.prototype.hasOwnProperty.call(attrs, k)) return false;
+    n++;
   }
+  return n === Object.keys(attrs).length;
+}
+
+/** Where a recognized event came from; the fields every event carries besides its payload. */
+interface Origin {
+  timeNs: bigint;
+  origin: EventOrigin;
+  traceId: string | undefined;
+  spanId: string | undefined;
+  serviceName: string | undefined;
+  attributes: Attributes;
+}
+
+/** `input` is the payload to decode; when it holds exactly `source.attributes` and decodes to
+ * the same values, the event keeps the attributes object as its payload instead of a copy. */
+function build(name: string, input: Record<string, unknown>, source: Origin): RecognizedEvent {
+  const schema = SCHEMAS.get(name);
+  const eventKind = nonEmptyString(source.attributes['event.kind']);
+  if (schema === undefined) return makeEvent(source, eventKind, undefined, false, name.slice(0, MAX_NAME_CHARS), input);
   const d = decode(name, schema, input);
-  const issues = d.issues.length > 0 ? { issues: d.issues } : {};
-  if (!d.known) return { ...common, ...issues, known: false, name, payload: d.payload };
-  // The schema for `name` produced this payload, so the pairing is sound.
-  return { ...common, ...issues, known: true, name, payload: d.payload } as RecognizedEvent;
+  const issues = d.issues.length > 0 ? d.issues : undefined;
+  let payload = d.payload;
+  if (d.known && payload !== input && sameEntries(payload, source.attributes)) payload = source.attributes;
+  return makeEvent(source, eventKind, issues, d.known, name, payload);
+}
+
+/** One recognized event, with the same key order whichever optional fields are present;
+ * built by a single literal in the common case (a span event of a service, nothing to
+ * note), so that V8 gives the many such events one compact shape. Spreading objects
+ * together, as this did before, left each event with a hidden class of its own. */
+function makeEvent(
+  o: Origin,
+  eventKind: string | undefined,
+  issues: string[] | undefined,
+  known: boolean,
+  name: string,
+  payload: Record<string, unknown>,
+): RecognizedEvent {
+  const { timeNs, origin, traceId, spanId, serviceName, attributes } = o;
+  if (traceId !== undefined && spanId !== undefined && serviceName !== undefined && eventKind === undefined && issues === undefined) {
+    return { timeNs, origin, traceId, spanId, serviceName, attributes, known, name, payload } as RecognizedEvent;
+  }
+  const ev: Record<string, unknown> = { timeNs, origin };
+  if (traceId !== undefined) ev.traceId = traceId;
+  if (spanId !== undefined) ev.spanId = spanId;
+  if (serviceName !== undefined) ev.serviceName = serviceName;
+  ev.attributes = attributes;
+  if (eventKind !== undefined) ev.eventKind = eventKind;
+  if (issues !== undefined) ev.issues = issues;
+  ev.known = known;
+  ev.name = name;
+  ev.payload = payload;
+  return ev as unknown as RecognizedEvent;
 }
 
 /** The event name of a log record: `eventName`, then the `event.name` attribute (the first
@@ -138,17 +181,16 @@ export function recognizeLog(log: LogRecord): RecognizedEvent | undefined {
   const input: Record<string, unknown> = isAttrMap(log.body) ? { ...log.body, ...attributes } : { ...attributes };
   return build(name, input, {
     timeNs: log.timeNs !== 0n ? log.timeNs : log.observedTimeNs,
-    origin: 'log' satisfies EventOrigin,
-    ...(log.traceId ? { traceId: log.traceId } : {}),
-    ...(log.spanId ? { spanId: log.spanId } : {}),
-    ...serviceNameOf(log.resource?.attributes),
+    origin: 'log',
+    traceId: log.traceId || undefined,
+    spanId: log.spanId || undefined,
+    serviceName: serviceNameOf(log.resource?.attributes),
     attributes,
   });
 }
 
-function serviceNameOf(attrs: Attributes | undefined): { serviceName?: string } {
-  const s = nonEmptyString(attrs?.['service.name']);
-  return s !== undefined ? { serviceName: s } : {};
+function serviceNameOf(attrs: Attributes | undefined): string | undefined {
+  return nonEmptyString(attrs?.['service.name']);
 }
 
 function spanEventName(ev: SpanEvent): string | undefined {
@@ -175,7 +217,7 @@ export function recognizeSpanEvents(span: Span): RecognizedEvent[] {
         origin: 'spanEvent',
         traceId: span.traceId,
         spanId: span.spanId,
-        ...service,
+        serviceName: service,
         attributes,
       }),
     );

@@ -54,7 +54,8 @@ export function decodeJson(signal: OtlpSignal, text: string, opts?: DecodeOption
   return decodeJsonValue(signal, root, opts);
 }
 
-/** Like decodeJson, for a value already parsed (e.g. a line of a bundle file). */
+/** Like decodeJson, for a value already parsed (e.g. a line of a bundle file). The result
+ * may share objects with `root` (attributes already in canonical form are kept). */
 export function decodeJsonValue(signal: OtlpSignal, root: Json, opts?: DecodeOptions): OtlpRequest {
   const ctx: DecodeContext = new DecodeContext(opts);
   if (!isObject(root)) ctx.fail(`expected a JSON object (an Export${exportName(signal)}ServiceRequest)`);
@@ -65,22 +66,22 @@ export function decodeJsonValue(signal: OtlpSignal, root: Json, opts?: DecodeOpt
       : signal === 'logs'
         ? (o: JsonObject) => ctx.item(() => logRecord(ctx, o))
         : (o: JsonObject) => metric(ctx, o);
-  const resources = mapObjects(ctx, root, resField, (rx) => {
+  const resources = mapObjects(ctx, root[resField], resField, (rx) => {
     const out: JsonObject = {};
-    const r = objectField(ctx, rx, 'resource');
+    const r = objectField(ctx, rx.resource, 'resource');
     if (r) out.resource = withField(ctx, 'resource', () => resource(ctx, r));
-    const scopes = mapObjects(ctx, rx, scopeField, (sx) => {
+    const scopes = mapObjects(ctx, rx[scopeField], scopeField, (sx) => {
       const so: JsonObject = {};
-      const s = objectField(ctx, sx, 'scope');
+      const s = objectField(ctx, sx.scope, 'scope');
       if (s) so.scope = withField(ctx, 'scope', () => scope(ctx, s));
-      const leaves = mapObjects(ctx, sx, leafField, leaf);
+      const leaves = mapObjects(ctx, sx[leafField], leafField, leaf);
       if (leaves.length) so[leafField] = leaves;
-      const url = stringField(ctx, sx, 'schemaUrl');
+      const url = stringField(ctx, sx.schemaUrl, 'schemaUrl');
       if (url) so.schemaUrl = url;
       return so;
     });
     if (scopes.length) out[scopeField] = scopes;
-    const url = stringField(ctx, rx, 'schemaUrl');
+    const url = stringField(ctx, rx.schemaUrl, 'schemaUrl');
     if (url) out.schemaUrl = url;
     return out;
   });
@@ -99,8 +100,8 @@ function withField<T>(ctx: DecodeContext, f: string, fn: () => T): T {
 }
 
 /** Maps an array-of-objects field; `fn` returning undefined drops the element. */
-function mapObjects<R>(ctx: DecodeContext, o: JsonObject, f: string, fn: (x: JsonObject) => R | undefined): R[] {
-  const arr = arrayField(ctx, o, f);
+function mapObjects<R>(ctx: DecodeContext, value: Json, f: string, fn: (x: JsonObject) => R | undefined): R[] {
+  const arr = arrayField(ctx, value, f);
   const out: R[] = [];
   if (arr.length === 0) return out;
   ctx.push(f);
@@ -118,30 +119,30 @@ function mapObjects<R>(ctx: DecodeContext, o: JsonObject, f: string, fn: (x: Jso
 
 function resource(ctx: DecodeContext, r: JsonObject): OtlpResource {
   const out: OtlpResource = {};
-  const a = attrs(ctx, r, 'attributes');
+  const a = attrs(ctx, r.attributes, 'attributes');
   if (a.length) out.attributes = a;
-  const d = int32Field(ctx, r, 'droppedAttributesCount', true);
+  const d = int32Field(ctx, r.droppedAttributesCount, 'droppedAttributesCount', true);
   if (d) out.droppedAttributesCount = d;
   return out;
 }
 
 function scope(ctx: DecodeContext, s: JsonObject): OtlpScope {
   const out: OtlpScope = {};
-  const name = stringField(ctx, s, 'name');
+  const name = stringField(ctx, s.name, 'name');
   if (name) out.name = name;
-  const version = stringField(ctx, s, 'version');
+  const version = stringField(ctx, s.version, 'version');
   if (version) out.version = version;
-  const a = attrs(ctx, s, 'attributes');
+  const a = attrs(ctx, s.attributes, 'attributes');
   if (a.length) out.attributes = a;
-  const d = int32Field(ctx, s, 'droppedAttributesCount', true);
+  const d = int32Field(ctx, s.droppedAttributesCount, 'droppedAttributesCount', true);
   if (d) out.droppedAttributesCount = d;
   return out;
 }
 
 /** The hottest loop of JSON decoding (a dozen attributes per span), so written out
  * without closures; same checks and messages as mapObjects. */
-function attrs(ctx: DecodeContext, o: JsonObject, f: string, depth = 0): OtlpKeyValue[] {
-  const arr = arrayField(ctx, o, f);
+function attrs(ctx: DecodeContext, value: Json, f: string, depth = 0): OtlpKeyValue[] {
+  const arr = arrayField(ctx, value, f);
   const n = arr.length;
   const out: OtlpKeyValue[] = new Array(n);
   if (n === 0) return out;
@@ -150,11 +151,23 @@ function attrs(ctx: DecodeContext, o: JsonObject, f: string, depth = 0): OtlpKey
     const kv = arr[i];
     ctx.push(i);
     if (!isObject(kv)) ctx.fail(`expected an object, got ${kv === null ? 'null' : typeof kv}`);
-    const v = objectField(ctx, kv, 'value');
-    const key = stringField(ctx, kv, 'key');
+    const v = objectField(ctx, kv.value, 'value');
+    const key = stringField(ctx, kv.key, 'key');
     let value: OtlpAnyValue = {};
     if (v) {
       const sv = v.stringValue;
+      // A string, bool or double value is already canonical as exporters send it: the
+      // parsed object is kept when it holds nothing else (most attributes).
+      if (
+        (typeof sv === 'string' || typeof v.boolValue === 'boolean' || typeof v.doubleValue === 'number') &&
+        key === kv.key &&
+        isCanonicalPair(kv) &&
+        hasOneMember(v)
+      ) {
+        out[i] = kv as unknown as OtlpKeyValue;
+        ctx.pop();
+        continue;
+      }
       if (typeof sv === 'string') value = { stringValue: sv };
       else {
         ctx.push('value');
@@ -169,18 +182,36 @@ function attrs(ctx: DecodeContext, o: JsonObject, f: string, depth = 0): OtlpKey
   return out;
 }
 
+/** `{"key": …, "value": …}` with nothing else, in that order (the canonical form). The
+ * caller has checked the types of both. `for…in` over a parsed object reads the cached
+ * key list of its hidden class, so this allocates nothing. */
+function isCanonicalPair(kv: JsonObject): boolean {
+  let n = 0;
+  for (const k in kv) {
+    if (n === 0 ? k !== 'key' : n !== 1 || k !== 'value') return false;
+    n++;
+  }
+  return n === 2;
+}
+
+function hasOneMember(v: JsonObject): boolean {
+  let n = 0;
+  for (const _ in v) if (++n > 1) return false;
+  return n === 1;
+}
+
 function anyValue(ctx: DecodeContext, v: JsonObject, depth: number): OtlpAnyValue {
   // Exactly one member should be set; the first present one (in field order) wins.
-  if (v.stringValue != null) return { stringValue: stringField(ctx, v, 'stringValue') };
-  if (v.boolValue != null) return { boolValue: boolField(ctx, v, 'boolValue') };
+  if (v.stringValue != null) return { stringValue: stringField(ctx, v.stringValue, 'stringValue') };
+  if (v.boolValue != null) return { boolValue: boolField(ctx, v.boolValue, 'boolValue') };
   if (v.intValue != null) return { intValue: int64Value(ctx, v.intValue, 'intValue', true) };
   if (v.doubleValue != null) return { doubleValue: doubleValueOf(ctx, v.doubleValue, 'doubleValue') };
   if (v.arrayValue != null || v.kvlistValue != null) {
     if (depth >= ctx.maxDepth) ctx.fail(`AnyValue nested deeper than ${ctx.maxDepth} levels`);
     if (v.arrayValue != null) {
-      const a = objectField(ctx, v, 'arrayValue')!;
+      const a = objectField(ctx, v.arrayValue, 'arrayValue')!;
       ctx.push('arrayValue');
-      const arr = arrayField(ctx, a, 'values');
+      const arr = arrayField(ctx, a.values, 'values');
       const values: OtlpAnyValue[] = new Array(arr.length);
       ctx.push('values');
       for (let i = 0; i < arr.length; i++) {
@@ -194,8 +225,8 @@ function anyValue(ctx: DecodeContext, v: JsonObject, depth: number): OtlpAnyValu
       ctx.pop();
       return { arrayValue: { values } };
     }
-    const kvl = objectField(ctx, v, 'kvlistValue')!;
-    const values = withField(ctx, 'kvlistValue', () => attrs(ctx, kvl, 'values', depth + 1));
+    const kvl = objectField(ctx, v.kvlistValue, 'kvlistValue')!;
+    const values = withField(ctx, 'kvlistValue', () => attrs(ctx, kvl.values, 'values', depth + 1));
     return { kvlistValue: { values } };
   }
   if (v.bytesValue != null) return { bytesValue: bytesValueOf(ctx, v.bytesValue, 'bytesValue') };
@@ -203,70 +234,70 @@ function anyValue(ctx: DecodeContext, v: JsonObject, depth: number): OtlpAnyValu
 }
 
 function span(ctx: DecodeContext, s: JsonObject): OtlpSpan {
-  const traceId = idField(ctx, s, 'traceId', 16);
-  const spanId = idField(ctx, s, 'spanId', 8);
+  const traceId = idField(ctx, s.traceId, 'traceId', 16);
+  const spanId = idField(ctx, s.spanId, 'spanId', 8);
   ctx.checkId(traceId, 16, 'traceId', true);
   ctx.checkId(spanId, 8, 'spanId', true);
   const out: OtlpSpan = {
     traceId,
     spanId,
-    name: stringField(ctx, s, 'name'),
-    kind: enumField(ctx, s, 'kind', SPAN_KIND),
-    startTimeUnixNano: int64Field(ctx, s, 'startTimeUnixNano', false),
-    endTimeUnixNano: int64Field(ctx, s, 'endTimeUnixNano', false),
+    name: stringField(ctx, s.name, 'name'),
+    kind: enumField(ctx, s.kind, 'kind', SPAN_KIND),
+    startTimeUnixNano: int64Field(ctx, s.startTimeUnixNano, 'startTimeUnixNano', false),
+    endTimeUnixNano: int64Field(ctx, s.endTimeUnixNano, 'endTimeUnixNano', false),
   };
-  const traceState = stringField(ctx, s, 'traceState');
+  const traceState = stringField(ctx, s.traceState, 'traceState');
   if (traceState) out.traceState = traceState;
-  const parent = idField(ctx, s, 'parentSpanId', 8);
+  const parent = idField(ctx, s.parentSpanId, 'parentSpanId', 8);
   if (parent) {
     ctx.checkId(parent, 8, 'parentSpanId', false);
     out.parentSpanId = parent;
   }
-  const flags = int32Field(ctx, s, 'flags', true);
+  const flags = int32Field(ctx, s.flags, 'flags', true);
   if (flags) out.flags = flags;
-  const a = attrs(ctx, s, 'attributes');
+  const a = attrs(ctx, s.attributes, 'attributes');
   if (a.length) out.attributes = a;
-  const da = int32Field(ctx, s, 'droppedAttributesCount', true);
+  const da = int32Field(ctx, s.droppedAttributesCount, 'droppedAttributesCount', true);
   if (da) out.droppedAttributesCount = da;
-  const events = mapObjects(ctx, s, 'events', (e) => {
+  const events = mapObjects(ctx, s.events, 'events', (e) => {
     const eo: JsonObject = {};
-    const t = int64Field(ctx, e, 'timeUnixNano', false);
+    const t = int64Field(ctx, e.timeUnixNano, 'timeUnixNano', false);
     if (t !== '0') eo.timeUnixNano = t;
-    const name = stringField(ctx, e, 'name');
+    const name = stringField(ctx, e.name, 'name');
     if (name) eo.name = name;
-    const ea = attrs(ctx, e, 'attributes');
+    const ea = attrs(ctx, e.attributes, 'attributes');
     if (ea.length) eo.attributes = ea;
-    const d = int32Field(ctx, e, 'droppedAttributesCount', true);
+    const d = int32Field(ctx, e.droppedAttributesCount, 'droppedAttributesCount', true);
     if (d) eo.droppedAttributesCount = d;
     return eo;
   });
   if (events.length) out.events = events;
-  const de = int32Field(ctx, s, 'droppedEventsCount', true);
+  const de = int32Field(ctx, s.droppedEventsCount, 'droppedEventsCount', true);
   if (de) out.droppedEventsCount = de;
-  const links = mapObjects(ctx, s, 'links', (l) => {
-    const lo: JsonObject = { traceId: idField(ctx, l, 'traceId', 16), spanId: idField(ctx, l, 'spanId', 8) };
+  const links = mapObjects(ctx, s.links, 'links', (l) => {
+    const lo: JsonObject = { traceId: idField(ctx, l.traceId, 'traceId', 16), spanId: idField(ctx, l.spanId, 'spanId', 8) };
     ctx.checkId(lo.traceId as string, 16, 'traceId', true);
     ctx.checkId(lo.spanId as string, 8, 'spanId', true);
-    const ts = stringField(ctx, l, 'traceState');
+    const ts = stringField(ctx, l.traceState, 'traceState');
     if (ts) lo.traceState = ts;
-    const la = attrs(ctx, l, 'attributes');
+    const la = attrs(ctx, l.attributes, 'attributes');
     if (la.length) lo.attributes = la;
-    const d = int32Field(ctx, l, 'droppedAttributesCount', true);
+    const d = int32Field(ctx, l.droppedAttributesCount, 'droppedAttributesCount', true);
     if (d) lo.droppedAttributesCount = d;
-    const f = int32Field(ctx, l, 'flags', true);
+    const f = int32Field(ctx, l.flags, 'flags', true);
     if (f) lo.flags = f;
     return lo;
   });
   if (links.length) out.links = links as unknown as OtlpSpan['links'];
-  const dl = int32Field(ctx, s, 'droppedLinksCount', true);
+  const dl = int32Field(ctx, s.droppedLinksCount, 'droppedLinksCount', true);
   if (dl) out.droppedLinksCount = dl;
-  const st = objectField(ctx, s, 'status');
+  const st = objectField(ctx, s.status, 'status');
   if (st) {
     const so: { message?: string; code?: number } = {};
     ctx.push('status');
-    const message = stringField(ctx, st, 'message');
+    const message = stringField(ctx, st.message, 'message');
     if (message) so.message = message;
-    const code = enumField(ctx, st, 'code', STATUS_CODE);
+    const code = enumField(ctx, st.code, 'code', STATUS_CODE);
     if (code) so.code = code;
     ctx.pop();
     out.status = so;
@@ -276,33 +307,33 @@ function span(ctx: DecodeContext, s: JsonObject): OtlpSpan {
 
 function logRecord(ctx: DecodeContext, l: JsonObject): OtlpLogRecord {
   const out: OtlpLogRecord = {};
-  const t = int64Field(ctx, l, 'timeUnixNano', false);
+  const t = int64Field(ctx, l.timeUnixNano, 'timeUnixNano', false);
   if (t !== '0') out.timeUnixNano = t;
-  const ot = int64Field(ctx, l, 'observedTimeUnixNano', false);
+  const ot = int64Field(ctx, l.observedTimeUnixNano, 'observedTimeUnixNano', false);
   if (ot !== '0') out.observedTimeUnixNano = ot;
-  const sev = enumField(ctx, l, 'severityNumber', SEVERITY_NUMBER);
+  const sev = enumField(ctx, l.severityNumber, 'severityNumber', SEVERITY_NUMBER);
   if (sev) out.severityNumber = sev;
-  const sevText = stringField(ctx, l, 'severityText');
+  const sevText = stringField(ctx, l.severityText, 'severityText');
   if (sevText) out.severityText = sevText;
-  const body = objectField(ctx, l, 'body');
+  const body = objectField(ctx, l.body, 'body');
   if (body) out.body = withField(ctx, 'body', () => anyValue(ctx, body, 0));
-  const a = attrs(ctx, l, 'attributes');
+  const a = attrs(ctx, l.attributes, 'attributes');
   if (a.length) out.attributes = a;
-  const da = int32Field(ctx, l, 'droppedAttributesCount', true);
+  const da = int32Field(ctx, l.droppedAttributesCount, 'droppedAttributesCount', true);
   if (da) out.droppedAttributesCount = da;
-  const flags = int32Field(ctx, l, 'flags', true);
+  const flags = int32Field(ctx, l.flags, 'flags', true);
   if (flags) out.flags = flags;
-  const traceId = idField(ctx, l, 'traceId', 16);
+  const traceId = idField(ctx, l.traceId, 'traceId', 16);
   if (traceId) {
     ctx.checkId(traceId, 16, 'traceId', false);
     out.traceId = traceId;
   }
-  const spanId = idField(ctx, l, 'spanId', 8);
+  const spanId = idField(ctx, l.spanId, 'spanId', 8);
   if (spanId) {
     ctx.checkId(spanId, 8, 'spanId', false);
     out.spanId = spanId;
   }
-  const eventName = stringField(ctx, l, 'eventName');
+  const eventName = stringField(ctx, l.eventName, 'eventName');
   if (eventName) out.eventName = eventName;
   return out;
 }
@@ -311,16 +342,16 @@ const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summ
 
 function metric(ctx: DecodeContext, m: JsonObject): OtlpMetric {
   const out: OtlpMetric = {};
-  const name = stringField(ctx, m, 'name');
+  const name = stringField(ctx, m.name, 'name');
   if (name) out.name = name;
-  const description = stringField(ctx, m, 'description');
+  const description = stringField(ctx, m.description, 'description');
   if (description) out.description = description;
-  const unit = stringField(ctx, m, 'unit');
+  const unit = stringField(ctx, m.unit, 'unit');
   if (unit) out.unit = unit;
   // A oneof: if a sender sets several, the first in declaration order wins.
   const kind = METRIC_KINDS.find((k) => m[k] != null);
   if (kind) {
-    const d = objectField(ctx, m, kind)!;
+    const d = objectField(ctx, m[kind], kind)!;
     ctx.push(kind);
     const body: JsonObject = {};
     const point =
@@ -331,35 +362,35 @@ function metric(ctx: DecodeContext, m: JsonObject): OtlpMetric {
           : kind === 'exponentialHistogram'
             ? expHistogramPoint
             : summaryPoint;
-    const pts = mapObjects(ctx, d, 'dataPoints', (p) => ctx.item(() => point(ctx, p)));
+    const pts = mapObjects(ctx, d.dataPoints, 'dataPoints', (p) => ctx.item(() => point(ctx, p)));
     if (pts.length) body.dataPoints = pts;
     if (kind !== 'gauge' && kind !== 'summary') {
-      const t = enumField(ctx, d, 'aggregationTemporality', AGGREGATION_TEMPORALITY);
+      const t = enumField(ctx, d.aggregationTemporality, 'aggregationTemporality', AGGREGATION_TEMPORALITY);
       if (t) body.aggregationTemporality = t;
     }
-    if (kind === 'sum' && boolField(ctx, d, 'isMonotonic')) body.isMonotonic = true;
+    if (kind === 'sum' && boolField(ctx, d.isMonotonic, 'isMonotonic')) body.isMonotonic = true;
     ctx.pop();
     (out as JsonObject)[kind] = body;
   }
-  const md = attrs(ctx, m, 'metadata');
+  const md = attrs(ctx, m.metadata, 'metadata');
   if (md.length) out.metadata = md;
   return out;
 }
 
 function pointBase(ctx: DecodeContext, p: JsonObject, attrField = 'attributes'): JsonObject {
   const out: JsonObject = {};
-  const a = attrs(ctx, p, attrField);
+  const a = attrs(ctx, p[attrField], attrField);
   if (a.length) out.attributes = a;
-  const st = int64Field(ctx, p, 'startTimeUnixNano', false);
+  const st = int64Field(ctx, p.startTimeUnixNano, 'startTimeUnixNano', false);
   if (st !== '0') out.startTimeUnixNano = st;
-  out.timeUnixNano = int64Field(ctx, p, 'timeUnixNano', false);
-  const flags = int32Field(ctx, p, 'flags', true);
+  out.timeUnixNano = int64Field(ctx, p.timeUnixNano, 'timeUnixNano', false);
+  const flags = int32Field(ctx, p.flags, 'flags', true);
   if (flags) out.flags = flags;
   return out;
 }
 
 function putDouble(ctx: DecodeContext, out: JsonObject, p: JsonObject, f: string): void {
-  const d = doubleField(ctx, p, f);
+  const d = doubleField(ctx, p[f], f);
   if (d !== undefined) out[f] = d;
 }
 
@@ -373,17 +404,17 @@ function numberPoint(ctx: DecodeContext, p: JsonObject): JsonObject {
 }
 
 function u64List(ctx: DecodeContext, p: JsonObject, f: string): string[] {
-  const arr = arrayField(ctx, p, f);
+  const arr = arrayField(ctx, p[f], f);
   return arr.map((v, i) => int64Value(ctx, v, `${f}[${i}]`, false));
 }
 
 function histogramPoint(ctx: DecodeContext, p: JsonObject): JsonObject {
   const out = pointBase(ctx, p);
-  out.count = int64Field(ctx, p, 'count', false);
+  out.count = int64Field(ctx, p.count, 'count', false);
   putDouble(ctx, out, p, 'sum');
   const bc = u64List(ctx, p, 'bucketCounts');
   if (bc.length) out.bucketCounts = bc;
-  const eb = arrayField(ctx, p, 'explicitBounds').map((v, i) => doubleValueOf(ctx, v, `explicitBounds[${i}]`));
+  const eb = arrayField(ctx, p.explicitBounds, 'explicitBounds').map((v, i) => doubleValueOf(ctx, v, `explicitBounds[${i}]`));
   if (eb.length) out.explicitBounds = eb;
   const ex = exemplars(ctx, p);
   if (ex.length) out.exemplars = ex;
@@ -393,7 +424,7 @@ function histogramPoint(ctx: DecodeContext, p: JsonObject): JsonObject {
 }
 
 function buckets(ctx: DecodeContext, b: JsonObject): OtlpBuckets {
-  const out: OtlpBuckets = { offset: int32Field(ctx, b, 'offset') };
+  const out: OtlpBuckets = { offset: int32Field(ctx, b.offset, 'offset') };
   const bc = u64List(ctx, b, 'bucketCounts');
   if (bc.length) out.bucketCounts = bc;
   return out;
@@ -401,49 +432,49 @@ function buckets(ctx: DecodeContext, b: JsonObject): OtlpBuckets {
 
 function expHistogramPoint(ctx: DecodeContext, p: JsonObject): JsonObject {
   const out = pointBase(ctx, p);
-  out.count = int64Field(ctx, p, 'count', false);
+  out.count = int64Field(ctx, p.count, 'count', false);
   putDouble(ctx, out, p, 'sum');
-  out.scale = int32Field(ctx, p, 'scale');
-  out.zeroCount = int64Field(ctx, p, 'zeroCount', false);
-  const pos = objectField(ctx, p, 'positive');
+  out.scale = int32Field(ctx, p.scale, 'scale');
+  out.zeroCount = int64Field(ctx, p.zeroCount, 'zeroCount', false);
+  const pos = objectField(ctx, p.positive, 'positive');
   if (pos) out.positive = withField(ctx, 'positive', () => buckets(ctx, pos));
-  const neg = objectField(ctx, p, 'negative');
+  const neg = objectField(ctx, p.negative, 'negative');
   if (neg) out.negative = withField(ctx, 'negative', () => buckets(ctx, neg));
   const ex = exemplars(ctx, p);
   if (ex.length) out.exemplars = ex;
   putDouble(ctx, out, p, 'min');
   putDouble(ctx, out, p, 'max');
-  out.zeroThreshold = doubleField(ctx, p, 'zeroThreshold') ?? 0;
+  out.zeroThreshold = doubleField(ctx, p.zeroThreshold, 'zeroThreshold') ?? 0;
   return out;
 }
 
 function summaryPoint(ctx: DecodeContext, p: JsonObject): JsonObject {
   const out = pointBase(ctx, p);
-  out.count = int64Field(ctx, p, 'count', false);
-  out.sum = doubleField(ctx, p, 'sum') ?? 0;
-  const qs = mapObjects(ctx, p, 'quantileValues', (q) => ({
-    quantile: doubleField(ctx, q, 'quantile') ?? 0,
-    value: doubleField(ctx, q, 'value') ?? 0,
+  out.count = int64Field(ctx, p.count, 'count', false);
+  out.sum = doubleField(ctx, p.sum, 'sum') ?? 0;
+  const qs = mapObjects(ctx, p.quantileValues, 'quantileValues', (q) => ({
+    quantile: doubleField(ctx, q.quantile, 'quantile') ?? 0,
+    value: doubleField(ctx, q.value, 'value') ?? 0,
   }));
   if (qs.length) out.quantileValues = qs;
   return out;
 }
 
 function exemplars(ctx: DecodeContext, p: JsonObject): OtlpExemplar[] {
-  return mapObjects(ctx, p, 'exemplars', (e) => {
+  return mapObjects(ctx, p.exemplars, 'exemplars', (e) => {
     const eo: OtlpExemplar = {};
-    const fa = attrs(ctx, e, 'filteredAttributes');
+    const fa = attrs(ctx, e.filteredAttributes, 'filteredAttributes');
     if (fa.length) eo.filteredAttributes = fa;
-    const t = int64Field(ctx, e, 'timeUnixNano', false);
+    const t = int64Field(ctx, e.timeUnixNano, 'timeUnixNano', false);
     if (t !== '0') eo.timeUnixNano = t;
     if (e.asDouble != null) eo.asDouble = doubleValueOf(ctx, e.asDouble, 'asDouble');
     else if (e.asInt != null) eo.asInt = int64Value(ctx, e.asInt, 'asInt', true);
-    const spanId = idField(ctx, e, 'spanId', 8);
+    const spanId = idField(ctx, e.spanId, 'spanId', 8);
     if (spanId) {
       ctx.checkId(spanId, 8, 'spanId', false);
       eo.spanId = spanId;
     }
-    const traceId = idField(ctx, e, 'traceId', 16);
+    const traceId = idField(ctx, e.traceId, 'traceId', 16);
     if (traceId) {
       ctx.checkId(traceId, 16, 'traceId', false);
       eo.traceId = traceId;

@@ -19,29 +19,25 @@ export function isObject(v: Json): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function objectField(ctx: DecodeContext, o: JsonObject, f: string): JsonObject | undefined {
-  const v = o[f];
+export function objectField(ctx: DecodeContext, v: Json, f: string): JsonObject | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) ctx.fail(`expected an object, got ${typeName(v)}`, f);
   return v;
 }
 
-export function arrayField(ctx: DecodeContext, o: JsonObject, f: string): Json[] {
-  const v = o[f];
+export function arrayField(ctx: DecodeContext, v: Json, f: string): Json[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) ctx.fail(`expected an array, got ${typeName(v)}`, f);
   return v;
 }
 
-export function stringField(ctx: DecodeContext, o: JsonObject, f: string): string {
-  const v = o[f];
+export function stringField(ctx: DecodeContext, v: Json, f: string): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') ctx.fail(`expected a string, got ${typeName(v)}`, f);
   return v;
 }
 
-export function boolField(ctx: DecodeContext, o: JsonObject, f: string): boolean {
-  const v = o[f];
+export function boolField(ctx: DecodeContext, v: Json, f: string): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v !== 'boolean') ctx.fail(`expected a boolean, got ${typeName(v)}`, f);
   return v;
@@ -50,8 +46,7 @@ export function boolField(ctx: DecodeContext, o: JsonObject, f: string): boolean
 const INT_RE = /^-?\d+$/;
 
 /** A 32-bit integer field (proto3 JSON also allows it quoted). */
-export function int32Field(ctx: DecodeContext, o: JsonObject, f: string, unsigned = false): number {
-  const v = o[f];
+export function int32Field(ctx: DecodeContext, v: Json, f: string, unsigned = false): number {
   if (v === undefined || v === null) return 0;
   return int32Value(ctx, v, f, unsigned);
 }
@@ -69,8 +64,7 @@ const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
 /** A 64-bit integer as a canonical decimal string; input a decimal string or a number. */
-export function int64Field(ctx: DecodeContext, o: JsonObject, f: string, signed: boolean): string {
-  const v = o[f];
+export function int64Field(ctx: DecodeContext, v: Json, f: string, signed: boolean): string {
   if (v === undefined || v === null) return '0';
   return int64Value(ctx, v, f, signed);
 }
@@ -124,8 +118,7 @@ function isLowerHex(v: string, len: number): boolean {
 }
 
 /** A double: a JSON number, or a string holding a number, "NaN", "Infinity" or "-Infinity". */
-export function doubleField(ctx: DecodeContext, o: JsonObject, f: string): OtlpDouble | undefined {
-  const v = o[f];
+export function doubleField(ctx: DecodeContext, v: Json, f: string): OtlpDouble | undefined {
   if (v === undefined || v === null) return undefined;
   return doubleValueOf(ctx, v, f);
 }
@@ -140,8 +133,7 @@ export function doubleValueOf(ctx: DecodeContext, v: Json, f: string): OtlpDoubl
 }
 
 /** An enum: its number, or its name from `names`. */
-export function enumField(ctx: DecodeContext, o: JsonObject, f: string, names: Record<string, number>): number {
-  const v = o[f];
+export function enumField(ctx: DecodeContext, v: Json, f: string, names: Record<string, number>): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'string' && !INT_RE.test(v)) {
     const n = Object.hasOwn(names, v) ? names[v] : undefined;
@@ -155,8 +147,7 @@ export function enumField(ctx: DecodeContext, o: JsonObject, f: string, names: R
  * proto3 JSON writers use base64, so a string that is not hex of the expected length but
  * decodes from base64 to the expected length is accepted too. Returns lower-case hex —
  * possibly of a wrong length, which the caller's id check turns into an item problem. */
-export function idField(ctx: DecodeContext, o: JsonObject, f: string, bytes: 8 | 16): string {
-  const v = o[f];
+export function idField(ctx: DecodeContext, v: Json, f: string, bytes: 8 | 16): string {
   if (v === undefined || v === null || v === '') return '';
   if (typeof v !== 'string') ctx.fail(`expected a hex id string, got ${typeName(v)}`, f);
   if (isLowerHex(v, bytes * 2)) return v;

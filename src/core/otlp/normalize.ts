@@ -82,9 +82,24 @@ function toScope(s: OtlpScope | undefined, schemaUrl: string | undefined): Scope
   return out;
 }
 
+/** Makes the attribute maps of more than four entries. An object literal `{}` holds four
+ * properties in the object itself and puts the rest in a separate property array (16 bytes
+ * more, and its slack); objects made by a constructor get in-object room sized by V8's
+ * in-object slack tracking: generous for the first few objects, then trimmed to what they
+ * used. The assignments below never run; they only tell V8 to start from sixteen fields.
+ * The prototype is Object.prototype, so the maps are plain objects to every consumer. */
+function AttrBag(this: Record<string, unknown>, never: number): void {
+  if (never < 0) {
+    this.a = this.b = this.c = this.d = this.e = this.f = this.g = this.h = null;
+    this.i = this.j = this.k = this.l = this.m = this.n = this.o = this.p = null;
+  }
+}
+AttrBag.prototype = Object.prototype;
+const AttrBagCtor = AttrBag as unknown as new (never: number) => AttrMap;
+
 export function toAttrMap(kvs: OtlpKeyValue[] | undefined): AttrMap {
-  const out: AttrMap = {};
-  if (!kvs) return out;
+  if (!kvs) return {};
+  const out: AttrMap = kvs.length > 4 ? new AttrBagCtor(0) : {};
   for (let i = 0; i < kvs.length; i++) {
     const kv = kvs[i]!;
     const key = kv.key;
@@ -129,35 +144,53 @@ function optionalId(id: string | undefined): string | undefined {
 const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
-/** Spans that crossed a thread (a structured clone makes fresh empty arrays) share the
- * empty event and link lists again, as normalized spans do. In place. */
+/** Statuses without a message (nearly all) share one frozen object per code. */
+const STATUS_BY_CODE: readonly Span['status'][] = [0, 1, 2].map((code) => Object.freeze({ code }));
+
+function toStatus(st: OtlpSpan['status']): Span['status'] {
+  const code = st?.code ?? 0;
+  if (st?.message) return { code, message: st.message };
+  return STATUS_BY_CODE[code] ?? { code };
+}
+
+/** Spans that crossed a thread (a structured clone makes fresh empty arrays and status
+ * objects) share the empty event and link lists and the message-less statuses again, as
+ * normalized spans do. In place. */
 export function shareEmptyLists(spans: Span[]): void {
   for (const s of spans) {
     if (s.events.length === 0) s.events = NO_EVENTS;
     if (s.links.length === 0) s.links = NO_LINKS;
+    if (s.status.message === undefined) s.status = STATUS_BY_CODE[s.status.code] ?? s.status;
   }
 }
 
+// The span object is built by one literal per combination of the common optional fields
+// (a parent, flags): V8 then sizes it exactly, where adding a field afterwards would move
+// the fields past the literal's into a separate property array (40 bytes a span).
 function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
-  const out: Span = {
-    traceId: s.traceId,
-    spanId: s.spanId,
-    name: s.name,
-    kind: s.kind,
-    startNs: ns(s.startTimeUnixNano),
-    endNs: ns(s.endTimeUnixNano),
-    status: { code: s.status?.code ?? 0 },
-    attributes: toAttrMap(s.attributes),
-    events: s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS,
-    links: s.links?.length ? s.links.map(toSpanLink) : NO_LINKS,
-    resource,
-    scope,
-  };
-  const parent = optionalId(s.parentSpanId);
-  if (parent) out.parentSpanId = parent;
+  const traceId = s.traceId;
+  const spanId = s.spanId;
+  const name = s.name;
+  const kind = s.kind;
+  const startNs = ns(s.startTimeUnixNano);
+  const endNs = ns(s.endTimeUnixNano);
+  const status = toStatus(s.status);
+  const attributes = toAttrMap(s.attributes);
+  const events = s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS;
+  const links = s.links?.length ? s.links.map(toSpanLink) : NO_LINKS;
+  const parentSpanId = optionalId(s.parentSpanId);
+  const flags = s.flags;
+  let out: Span;
+  if (parentSpanId !== undefined) {
+    out = flags
+      ? { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, parentSpanId, flags }
+      : { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, parentSpanId };
+  } else {
+    out = flags
+      ? { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, flags }
+      : { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope };
+  }
   if (s.traceState) out.traceState = s.traceState;
-  if (s.flags) out.flags = s.flags;
-  if (s.status?.message) out.status.message = s.status.message;
   if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
   if (s.droppedEventsCount) out.droppedEventsCount = s.droppedEventsCount;
   if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;

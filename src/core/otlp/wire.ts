@@ -105,7 +105,10 @@ export function readString(r: Reader): string {
 const HEX_CODES: number[] = [];
 for (let i = 0; i < 16; i++) HEX_CODES.push(i.toString(16).charCodeAt(0));
 const hexSlots: (string | undefined)[] = new Array(SLOTS);
-const hexKeys: (Uint8Array | undefined)[] = new Array(SLOTS);
+/** The id bytes of each slot, copied into one table (16 bytes a slot) with its length: a
+ * view into the request body would keep the whole body alive as long as the slot. */
+const hexKeyBytes = new Uint8Array(SLOTS * 16);
+const hexKeyLens = new Uint8Array(SLOTS);
 
 /** A `bytes` field as lower-case hex (ids). Ids of 8 or 16 bytes are interned: the spans
  * of one trace share one trace-id string. */
@@ -120,11 +123,11 @@ export function readHex(r: Reader): string {
     let h = n;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     slot = (h >>> 0) & (SLOTS - 1);
-    const key = hexKeys[slot];
-    if (key !== undefined && key.length === n) {
+    if (hexKeyLens[slot] === n) {
       let same = true;
+      const at = slot * 16;
       for (let i = 0; i < n; i++) {
-        if (key[i] !== buf[start + i]) {
+        if (hexKeyBytes[at + i] !== buf[start + i]) {
           same = false;
           break;
         }
@@ -147,7 +150,8 @@ export function readHex(r: Reader): string {
   }
   if (slot >= 0) {
     hexSlots[slot] = s;
-    hexKeys[slot] = buf.slice(start, end);
+    hexKeyLens[slot] = n;
+    hexKeyBytes.set(buf.subarray(start, end), slot * 16);
   }
   return s;
 }
