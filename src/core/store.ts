@@ -3,6 +3,7 @@
 // pipeline's stages each start their own trace) and drops duplicates by trace+span id
 // (artifact imports may repeat what OTLP already delivered).
 import type { LogRecord, MetricPoint, Span, TelemetryBatch } from './model.js';
+import { SpanIndex } from './spanIndex.js';
 import type { RecognizedEvent } from './events/index.js';
 import { lazy } from './lazy.js';
 
@@ -48,21 +49,14 @@ export function spanKey(traceId: string, spanId: string): string {
   return `${traceId}:${spanId}`;
 }
 
-function findSpan(entry: Span | Span[], traceId: string): Span | undefined {
-  if (!Array.isArray(entry)) return entry.traceId === traceId ? entry : undefined;
-  for (const s of entry) if (s.traceId === traceId) return s;
-  return undefined;
-}
-
 export class RunStore {
   readonly spans: Span[] = [];
   readonly logs: LogRecord[] = [];
   readonly metrics: MetricPoint[] = [];
   readonly events: RecognizedEvent[] = [];
   readonly dropped: DroppedCounts = { spans: 0, logs: 0, metrics: 0, events: 0, duplicateSpans: 0 };
-  /** By span id (trace ids compared on lookup): no key string per span, and span ids
-   * collide across traces only by accident, which the list form covers. */
-  private readonly bySpanId = new Map<string, Span | Span[]>();
+  /** Positions in `spans` by trace + span id, with no key string or map entry per span. */
+  private readonly index = new SpanIndex(this.spans);
   private readonly logIndexBySpan = new Map<string, number[]>();
   private readonly listeners = new Set<IngestListener>();
   private readonly traceIds = new Set<string>();
@@ -74,8 +68,7 @@ export class RunStore {
     const delta: IngestDelta = { spans: [], logs: [], metrics: [], events: [], receivedAtMs };
     const { recognizeLog, recognizeSpanEvents } = events();
     for (const span of batch.spans) {
-      const prev = this.bySpanId.get(span.spanId);
-      if (prev !== undefined && findSpan(prev, span.traceId)) {
+      if (this.index.find(span.traceId, span.spanId) >= 0) {
         this.dropped.duplicateSpans++;
         continue;
       }
@@ -83,10 +76,8 @@ export class RunStore {
         this.dropped.spans++;
         continue;
       }
-      if (prev === undefined) this.bySpanId.set(span.spanId, span);
-      else if (Array.isArray(prev)) prev.push(span);
-      else this.bySpanId.set(span.spanId, [prev, span]);
       this.spans.push(span);
+      this.index.add(this.spans.length - 1);
       this.traceIds.add(span.traceId);
       delta.spans.push(span);
       if (span.events.length > 0) for (const ev of recognizeSpanEvents(span)) this.addEvent(ev, delta);
@@ -139,8 +130,8 @@ export class RunStore {
   }
 
   span(traceId: string, spanId: string): Span | undefined {
-    const found = this.bySpanId.get(spanId);
-    return found === undefined ? undefined : findSpan(found, traceId);
+    const i = this.index.find(traceId, spanId);
+    return i < 0 ? undefined : this.spans[i];
   }
 
   logsOfSpan(traceId: string, spanId: string): LogRecord[] {
