@@ -58,6 +58,10 @@ export interface SpanLink {
   flags?: number;
 }
 
+/** Spans made by normalize are `StoredSpan`s (src/core/otlp/spanObject.ts): times held as
+ * seconds + nanoseconds behind bigint getters, no-events/no-links/UNSET status on the
+ * prototype. Read them as any Span; copy them with `spanFrom`/`plainSpan`, not a spread or a
+ * structured clone (those keep own fields only). */
 export interface Span {
   /** 32 lower-case hex characters. */
   traceId: string;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importArtifactTelemetry, parsePipelineOtelFile } from '../../src/core/artifacts/index.js';
 import { logsToOtlp, normalize, spansToOtlp } from '../../src/core/otlp/index.js';
+import { plainSpan, spanFrom } from '../../src/core/otlp/spanObject.js';
 import { RunStore } from '../../src/core/store.js';
 
 const RUN = resolve('test/fixtures/artifacts/codeanatomy/run_bundle/0195f3a2-7c1e-7d2a-9b1f-3c4d5e6f7a8b');
@@ -16,8 +17,8 @@ const text = (f: string): string => readFileSync(join(RUN, f), 'utf8');
 /** What the same build would have sent over OTLP: real scope, parent ids, full-ns times. */
 function otlpDelivered(): RunStore {
   const store = new RunStore();
-  const spans = parsePipelineOtelFile(text('otel_traces.json'), 'traces').spans.map((s) => ({
-    ...s,
+  const spans = parsePipelineOtelFile(text('otel_traces.json'), 'traces').spans.map((s) => spanFrom({
+    ...plainSpan(s),
     scope: { name: 'codeanatomy.pipeline' },
     resource: { attributes: { 'service.name': 'codeanatomy' } },
     ...(s.name === 'extraction.ast_files' ? { parentSpanId: '1111111111111111' } : {}),

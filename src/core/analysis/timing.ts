@@ -89,13 +89,22 @@ export function byStartThenId(a: Span, b: Span): number {
 /** The slowest spans, longest first (ties: earlier start, then ids). Our `build.invocation`
  * root is left out: it is the whole run, shown in the report's headline. */
 export function slowSpans(store: RunStore, limit = 10): SlowSpan[] {
-  const candidates = store.spans.filter((s) => s.name !== INVOCATION_SPAN);
-  candidates.sort((a, b) => {
-    const da = endOf(a) - a.startNs;
-    const db = endOf(b) - b.startNs;
-    if (da !== db) return da > db ? -1 : 1;
-    return byStartThenId(a, b);
-  });
+  // The `limit` longest in one pass (each duration computed once), not a sort of every span.
+  const n = Math.max(0, limit);
+  const top: { s: Span; d: bigint }[] = [];
+  const before = (x: { s: Span; d: bigint }, y: { s: Span; d: bigint }): boolean => (x.d !== y.d ? x.d > y.d : byStartThenId(x.s, y.s) < 0);
+  if (n > 0) {
+    for (const s of store.spans) {
+      if (s.name === INVOCATION_SPAN) continue;
+      const c = { s, d: endOf(s) - s.startNs };
+      if (top.length === n && !before(c, top[n - 1]!)) continue;
+      let i = top.length === n ? n - 1 : top.length;
+      while (i > 0 && before(c, top[i - 1]!)) i--;
+      top.splice(i, 0, c);
+      if (top.length > n) top.pop();
+    }
+  }
+  const candidates = top.map((t) => t.s);
   return candidates.slice(0, Math.max(0, limit)).map((s) => ({
     name: s.name,
     traceId: s.traceId,

@@ -18,6 +18,7 @@ import type {
   TelemetryBatch,
 } from '../model.js';
 import { base64ToBytes, doubleValue, isAllZeroHex } from './encoding.js';
+import { NO_EVENTS, NO_LINKS, STATUS_BY_CODE, StoredSpan, secondsOf, setSpanExtras, spanFrom, subNsOf } from './spanObject.js';
 import type {
   OtlpAnyValue,
   OtlpBuckets,
@@ -138,14 +139,11 @@ function optionalId(id: string | undefined): string | undefined {
   return id && !isAllZeroHex(id) ? id : undefined;
 }
 
-/** Spans without events or links (most of them) share these: a run holds hundreds of
- * thousands of spans, and two empty arrays each are a measurable part of its memory.
- * Frozen, so a consumer that tried to add to them would fail loudly. */
-const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
-
-/** Statuses without a message (nearly all) share one frozen object per code. */
-const STATUS_BY_CODE: readonly Span['status'][] = [0, 1, 2].map((code) => Object.freeze({ code }));
+/** Spans that crossed a thread (a structured clone keeps own fields and drops the
+ * prototype) become StoredSpans again, sharing the default lists and statuses. In place. */
+export function reviveSpans(spans: Span[]): void {
+  for (let i = 0; i < spans.length; i++) spans[i] = spanFrom(spans[i]!);
+}
 
 function toStatus(st: OtlpSpan['status']): Span['status'] {
   const code = st?.code ?? 0;
@@ -153,48 +151,35 @@ function toStatus(st: OtlpSpan['status']): Span['status'] {
   return STATUS_BY_CODE[code] ?? { code };
 }
 
-/** Spans that crossed a thread (a structured clone makes fresh empty arrays and status
- * objects) share the empty event and link lists and the message-less statuses again, as
- * normalized spans do. In place. */
-export function shareEmptyLists(spans: Span[]): void {
-  for (const s of spans) {
-    if (s.events.length === 0) s.events = NO_EVENTS;
-    if (s.links.length === 0) s.links = NO_LINKS;
-    if (s.status.message === undefined) s.status = STATUS_BY_CODE[s.status.code] ?? s.status;
-  }
-}
-
-// The span object is built by one literal per combination of the common optional fields
-// (a parent, flags): V8 then sizes it exactly, where adding a field afterwards would move
-// the fields past the literal's into a separate property array (40 bytes a span).
+// One constructor for every span (V8 sizes the object exactly); what most spans share —
+// no events, no links, an UNSET status — is on the prototype (spanObject.ts).
 function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
-  const traceId = s.traceId;
-  const spanId = s.spanId;
-  const name = s.name;
-  const kind = s.kind;
-  const startNs = ns(s.startTimeUnixNano);
-  const endNs = ns(s.endTimeUnixNano);
-  const status = toStatus(s.status);
-  const attributes = toAttrMap(s.attributes);
-  const events = s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS;
-  const links = s.links?.length ? s.links.map(toSpanLink) : NO_LINKS;
-  const parentSpanId = optionalId(s.parentSpanId);
-  const flags = s.flags;
-  let out: Span;
-  if (parentSpanId !== undefined) {
-    out = flags
-      ? { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, parentSpanId, flags }
-      : { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, parentSpanId };
-  } else {
-    out = flags
-      ? { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope, flags }
-      : { traceId, spanId, name, kind, startNs, endNs, status, attributes, events, links, resource, scope };
-  }
-  if (s.traceState) out.traceState = s.traceState;
-  if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
-  if (s.droppedEventsCount) out.droppedEventsCount = s.droppedEventsCount;
-  if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;
-  return out;
+  const start = s.startTimeUnixNano;
+  const end = s.endTimeUnixNano;
+  const out = new StoredSpan(
+    s.traceId,
+    s.spanId,
+    optionalId(s.parentSpanId),
+    s.flags || undefined,
+    s.name,
+    s.kind,
+    secondsOf(start),
+    subNsOf(start),
+    secondsOf(end),
+    subNsOf(end),
+    toAttrMap(s.attributes),
+    resource,
+    scope,
+  );
+  return setSpanExtras(out, {
+    status: toStatus(s.status),
+    events: s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS,
+    links: s.links?.length ? s.links.map(toSpanLink) : NO_LINKS,
+    traceState: s.traceState,
+    droppedAttributesCount: s.droppedAttributesCount,
+    droppedEventsCount: s.droppedEventsCount,
+    droppedLinksCount: s.droppedLinksCount,
+  });
 }
 
 function toSpanEvent(e: NonNullable<OtlpSpan['events']>[number]): SpanEvent {

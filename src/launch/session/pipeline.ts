@@ -20,7 +20,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { shareEmptyLists, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+import { reviveSpans, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
 import type { TelemetryBatch } from '../../core/model.js';
 import type { BudgetRoom, CaptureLimits, ItemCounts } from '../../core/safety/limits.js';
 import type { RedactionConfig } from '../../core/safety/redact.js';
@@ -332,7 +332,7 @@ export class IngestPipeline {
       }
       p.taken++;
       if (p.admitted) {
-        if (m.batch.spans.length > 0) shareEmptyLists(m.batch.spans);
+        if (m.batch.spans.length > 0) reviveSpans(m.batch.spans);
         this.sink.storeItems(m.batch);
       }
     }
