@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { listDescendants, parseStat, sampleProcessTree } from '../../src/launch/procstat.js';
+import { listDescendants, parseStat, readProcTable, readSubtree, sampleProcessTree } from '../../src/launch/procstat.js';
 
 const CHILDREN = resolve(__dirname, '../fixtures/children');
 
@@ -47,6 +47,13 @@ describe('procstat', () => {
       assert.deepEqual(listDescendants(child.pid!), [grandchild]);
       const sample = sampleProcessTree(child.pid!);
       assert.deepEqual(sample?.pids, [child.pid, grandchild]);
+      // The children-list walk sees the same subtree, with the same stat lines, as the full table.
+      const sub = readSubtree([child.pid!]);
+      assert.ok(sub, 'this Linux kernel lists children in /proc/<pid>/task/<tid>/children');
+      assert.deepEqual([...sub.keys()].sort(), [child.pid!, grandchild].sort());
+      const full = readProcTable();
+      assert.equal(sub.get(grandchild)?.ppid, child.pid);
+      assert.equal(sub.get(grandchild)?.startTime, full.get(grandchild)?.startTime);
     } finally {
       if (grandchild) process.kill(grandchild, 'SIGKILL');
       child.kill('SIGKILL');
@@ -57,5 +64,6 @@ describe('procstat', () => {
   test('unknown pid → undefined, never throws', () => {
     assert.equal(sampleProcessTree(2 ** 22 + 12345), undefined);
     assert.deepEqual(listDescendants(2 ** 22 + 12345), []);
+    assert.equal(readSubtree([2 ** 22 + 12345])?.size ?? 0, 0);
   });
 });
