@@ -162,10 +162,38 @@ export function listDescendants(rootPid: number): number[] {
 
 let sysconfCache: { clkTck: number; pageSize: number } | undefined;
 
-/** CLK_TCK and the page size, read once from getconf; Linux defaults (100, 4096) if that
- * fails. Both are constant for the life of the machine. */
+/** AT_PAGESZ and AT_CLKTCK from our own ELF auxiliary vector (/proc/self/auxv: pairs of
+ * native words, type then value, ending with AT_NULL) — what sysconf() itself returns, read
+ * without starting a process. undefined when unreadable or implausible. */
+export function auxvSysconf(auxv: Buffer, wordBytes: number): { clkTck: number; pageSize: number } | undefined {
+  const AT_PAGESZ = 6;
+  const AT_CLKTCK = 17;
+  const word = (at: number): number => (wordBytes === 8 ? Number(auxv.readBigUInt64LE(at)) : auxv.readUInt32LE(at));
+  let clkTck = 0;
+  let pageSize = 0;
+  for (let at = 0; at + 2 * wordBytes <= auxv.length; at += 2 * wordBytes) {
+    const type = word(at);
+    if (type === 0) break;
+    if (type === AT_PAGESZ) pageSize = word(at + wordBytes);
+    if (type === AT_CLKTCK) clkTck = word(at + wordBytes);
+  }
+  const plausible = (v: number, max: number): boolean => Number.isSafeInteger(v) && v > 0 && v <= max;
+  return plausible(clkTck, 100_000) && plausible(pageSize, 1 << 30) && (pageSize & (pageSize - 1)) === 0 ? { clkTck, pageSize } : undefined;
+}
+
+/** CLK_TCK and the page size, read once: from the auxiliary vector (little-endian 64-bit
+ * Linux), else getconf, else Linux defaults (100, 4096). Both are constant for the life of
+ * the machine. */
 function sysconf(): { clkTck: number; pageSize: number } {
   if (sysconfCache) return sysconfCache;
+  if (['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch)) {
+    try {
+      sysconfCache = auxvSysconf(readFileSync('/proc/self/auxv'), 8);
+    } catch {
+      // Fall through to getconf.
+    }
+    if (sysconfCache) return sysconfCache;
+  }
   const read = (name: string, fallback: number): number => {
     try {
       const v = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2000 }).trim());
