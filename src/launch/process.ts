@@ -21,7 +21,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { descendantsIn, procAvailable, readProcStat, readProcTable, type ProcStat } from './procstat.js';
+import { descendantsIn, procAvailable, readProcStat, readProcTable, readSubtree, type ProcStat } from './procstat.js';
 import { checkCwd, LaunchError, resolveCommand } from './resolve.js';
 
 export { LaunchError } from './resolve.js';
@@ -65,6 +65,8 @@ export interface SpawnedBuild {
 }
 
 const POLL_MS = 50;
+/** Every how many tracking ticks the whole of /proc is scanned (see spawnBuild). */
+const FULL_SCAN_EVERY = 4;
 /** Environment marker name (see the header comment). */
 export const MARKER_VAR = 'BUILD_DIAGNOSTICS_LAUNCH';
 const KILL_WAIT_MS = 5000;
@@ -106,7 +108,12 @@ export function spawnBuild(o: SpawnBuildOptions): SpawnedBuild {
   }
 
   const tree = new TreeTracker(pid, `${MARKER_VAR}=${markerValue}`, () => child.exitCode === null && child.signalCode === null);
-  const timer = setInterval(() => tree.refresh(), o.trackIntervalMs ?? 500);
+  // Between full scans of /proc (every FULL_SCAN_EVERY ticks) only the remembered tree is
+  // walked, through the kernel's children lists: a few files instead of one per process of
+  // the machine, while the build competes with us for the CPU. Cancellation and reaping
+  // always scan in full.
+  let ticks = 0;
+  const timer = setInterval(() => tree.refresh(++ticks % FULL_SCAN_EVERY === 0), o.trackIntervalMs ?? 500);
   timer.unref();
 
   // If the host exits (process.exit, uncaught exception) while the build runs, don't leave a
@@ -183,7 +190,8 @@ class TreeTracker {
     private readonly rootRunning: () => boolean,
   ) {
     this.rootStart = readProcStat(rootPid)?.startTime ?? 0;
-    this.refresh();
+    // Just spawned: nothing but the tree's own descendants can be in its session yet.
+    this.refresh(false);
   }
 
   /** Whether a process started after the root carries our environment marker. */
@@ -203,10 +211,14 @@ class TreeTracker {
   }
 
   /** Re-reads /proc: adds members (same session or group as the root, or a descendant of a
-   * remembered member) and forgets the dead. Returns the live non-root members. */
-  refresh(): ProcStat[] {
+   * remembered member) and forgets the dead. Returns the live non-root members. With
+   * `full` false only the descendants of the root and of remembered members are read (when
+   * the kernel lists children): that finds no process that has left the tree by
+   * re-parenting, which the next full scan does (session, group, marker). */
+  refresh(full = true): ProcStat[] {
     if (!this.hasProc) return [];
-    const table = readProcTable();
+    const sub = full ? undefined : readSubtree([this.rootPid, ...this.known.keys()]);
+    const table = sub ?? readProcTable();
     const isSame = (st: ProcStat | undefined, pid: number): st is ProcStat =>
       st !== undefined && st.startTime === this.known.get(pid) && st.state !== 'Z';
     for (const [pid] of this.known) {
@@ -220,8 +232,10 @@ class TreeTracker {
       if (st.pid === this.rootPid || this.known.has(st.pid) || st.state === 'Z') continue;
       if (st.session === this.rootPid || st.pgrp === this.rootPid || this.hasMarker(st)) this.remember(st);
     }
-    for (const [pid, start] of this.unmarked) {
-      if (table.get(pid)?.startTime !== start) this.unmarked.delete(pid);
+    if (!sub) {
+      for (const [pid, start] of this.unmarked) {
+        if (table.get(pid)?.startTime !== start) this.unmarked.delete(pid);
+      }
     }
     this.known.delete(this.rootPid);
     const live: ProcStat[] = [];

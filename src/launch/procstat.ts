@@ -104,6 +104,55 @@ export function descendantsIn(table: Map<number, ProcStat>, roots: Iterable<numb
   return out;
 }
 
+let childrenFiles: boolean | undefined;
+
+/** Whether this kernel has /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN); asked
+ * once, on ourselves. */
+function hasChildrenFiles(): boolean {
+  childrenFiles ??= process.platform === 'linux' && readStatFile(`/proc/self/task/${process.pid}/children`) !== undefined;
+  return childrenFiles;
+}
+
+/** Child pids of one process, from /proc/<pid>/task/<tid>/children of every thread (a child
+ * is listed under the thread that forked it); [] when the process or a thread is gone. */
+function childrenOf(pid: number): number[] {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const tid of tids) {
+    const text = readStatFile(`/proc/${pid}/task/${tid}/children`);
+    if (text === undefined) continue;
+    for (const word of text.split(' ')) {
+      const child = Number(word);
+      if (word !== '' && Number.isInteger(child)) out.push(child);
+    }
+  }
+  return out;
+}
+
+/** The stat lines of a subtree: the given roots (when alive) and every process reachable
+ * from them by the kernel's children lists — a few files per process of the tree instead of
+ * one per process of the machine. undefined when /proc has no children files (use
+ * readProcTable then). Processes that are already zombies are kept (callers filter). */
+export function readSubtree(roots: Iterable<number>): Map<number, ProcStat> | undefined {
+  if (!hasChildrenFiles()) return undefined;
+  const table = new Map<number, ProcStat>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    if (table.has(pid)) continue;
+    const st = readProcStat(pid);
+    if (!st) continue;
+    table.set(pid, st);
+    for (const child of childrenOf(pid)) if (!table.has(child)) queue.push(child);
+  }
+  return table;
+}
+
 /** Every live descendant of rootPid (children, grandchildren, …), by ppid links. A process
  * whose parent already exited was re-parented (to init or a subreaper) and is NOT found
  * here: the launcher keeps its own remembered set for that (see process.ts). */
@@ -113,10 +162,38 @@ export function listDescendants(rootPid: number): number[] {
 
 let sysconfCache: { clkTck: number; pageSize: number } | undefined;
 
-/** CLK_TCK and the page size, read once from getconf; Linux defaults (100, 4096) if that
- * fails. Both are constant for the life of the machine. */
+/** AT_PAGESZ and AT_CLKTCK from our own ELF auxiliary vector (/proc/self/auxv: pairs of
+ * native words, type then value, ending with AT_NULL) — what sysconf() itself returns, read
+ * without starting a process. undefined when unreadable or implausible. */
+export function auxvSysconf(auxv: Buffer, wordBytes: number): { clkTck: number; pageSize: number } | undefined {
+  const AT_PAGESZ = 6;
+  const AT_CLKTCK = 17;
+  const word = (at: number): number => (wordBytes === 8 ? Number(auxv.readBigUInt64LE(at)) : auxv.readUInt32LE(at));
+  let clkTck = 0;
+  let pageSize = 0;
+  for (let at = 0; at + 2 * wordBytes <= auxv.length; at += 2 * wordBytes) {
+    const type = word(at);
+    if (type === 0) break;
+    if (type === AT_PAGESZ) pageSize = word(at + wordBytes);
+    if (type === AT_CLKTCK) clkTck = word(at + wordBytes);
+  }
+  const plausible = (v: number, max: number): boolean => Number.isSafeInteger(v) && v > 0 && v <= max;
+  return plausible(clkTck, 100_000) && plausible(pageSize, 1 << 30) && (pageSize & (pageSize - 1)) === 0 ? { clkTck, pageSize } : undefined;
+}
+
+/** CLK_TCK and the page size, read once: from the auxiliary vector (little-endian 64-bit
+ * Linux), else getconf, else Linux defaults (100, 4096). Both are constant for the life of
+ * the machine. */
 function sysconf(): { clkTck: number; pageSize: number } {
   if (sysconfCache) return sysconfCache;
+  if (['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch)) {
+    try {
+      sysconfCache = auxvSysconf(readFileSync('/proc/self/auxv'), 8);
+    } catch {
+      // Fall through to getconf.
+    }
+    if (sysconfCache) return sysconfCache;
+  }
   const read = (name: string, fallback: number): number => {
     try {
       const v = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2000 }).trim());
@@ -149,7 +226,7 @@ export interface TreeSample {
 export function sampleProcessTree(rootPid: number): TreeSample | undefined {
   try {
     if (process.platform !== 'linux') return undefined;
-    const table = readProcTable();
+    const table = readSubtree([rootPid]) ?? readProcTable();
     const root = table.get(rootPid);
     if (!root || root.state === 'Z') return undefined;
     const pids = [rootPid, ...descendantsIn(table, [rootPid])];

@@ -1,9 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { listDescendants, parseStat, sampleProcessTree } from '../../src/launch/procstat.js';
+import { auxvSysconf, listDescendants, parseStat, readProcTable, readSubtree, sampleProcessTree } from '../../src/launch/procstat.js';
 
 const CHILDREN = resolve(__dirname, '../fixtures/children');
 
@@ -47,6 +48,13 @@ describe('procstat', () => {
       assert.deepEqual(listDescendants(child.pid!), [grandchild]);
       const sample = sampleProcessTree(child.pid!);
       assert.deepEqual(sample?.pids, [child.pid, grandchild]);
+      // The children-list walk sees the same subtree, with the same stat lines, as the full table.
+      const sub = readSubtree([child.pid!]);
+      assert.ok(sub, 'this Linux kernel lists children in /proc/<pid>/task/<tid>/children');
+      assert.deepEqual([...sub.keys()].sort(), [child.pid!, grandchild].sort());
+      const full = readProcTable();
+      assert.equal(sub.get(grandchild)?.ppid, child.pid);
+      assert.equal(sub.get(grandchild)?.startTime, full.get(grandchild)?.startTime);
     } finally {
       if (grandchild) process.kill(grandchild, 'SIGKILL');
       child.kill('SIGKILL');
@@ -54,8 +62,25 @@ describe('procstat', () => {
     }
   });
 
+  test('the auxiliary vector gives the same CLK_TCK and page size as getconf', () => {
+    const fromAuxv = auxvSysconf(readFileSync('/proc/self/auxv'), 8);
+    const getconf = (name: string): number => Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim());
+    assert.deepEqual(fromAuxv, { clkTck: getconf('CLK_TCK'), pageSize: getconf('PAGESIZE') });
+    // Truncated, empty or implausible vectors are refused (then getconf is asked).
+    assert.equal(auxvSysconf(Buffer.alloc(0), 8), undefined);
+    const odd = Buffer.alloc(48);
+    odd.writeBigUInt64LE(6n, 0);
+    odd.writeBigUInt64LE(3000n, 8); // not a power of two
+    odd.writeBigUInt64LE(17n, 16);
+    odd.writeBigUInt64LE(100n, 24);
+    assert.equal(auxvSysconf(odd, 8), undefined);
+    odd.writeBigUInt64LE(4096n, 8);
+    assert.deepEqual(auxvSysconf(odd, 8), { clkTck: 100, pageSize: 4096 });
+  });
+
   test('unknown pid → undefined, never throws', () => {
     assert.equal(sampleProcessTree(2 ** 22 + 12345), undefined);
     assert.deepEqual(listDescendants(2 ** 22 + 12345), []);
+    assert.equal(readSubtree([2 ** 22 + 12345])?.size ?? 0, 0);
   });
 });

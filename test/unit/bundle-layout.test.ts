@@ -59,15 +59,19 @@ test('the extension activates without the run machinery; it is one lazy file', a
 });
 
 test('the CLI starts without the OTel SDK, gRPC, forwarding or the config-file parsers', async () => {
-  const { files, text } = await inputs('src/cli/main.ts', 'dist/cli.js');
+  const { files, text } = await inputs('src/cli/main.ts', 'dist/cli-main.js');
   for (const heavy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-proto', '@grpc/', 'yaml', '@opentelemetry/configuration', 'src/launch/rootSpan.ts', 'src/launch/forward.ts']) {
-    assert.ok(!has(files, heavy), `dist/cli.js includes ${heavy}`);
+    assert.ok(!has(files, heavy), `dist/cli-main.js includes ${heavy}`);
   }
   for (const name of ['root-span', 'grpc-receiver', 'default-ports', 'forward', 'config-file-parsers']) {
-    assert.match(text, new RegExp(`require\\("\\./lazy/${name}\\.js"\\)`), `dist/cli.js does not load lazy/${name}.js`);
+    assert.match(text, new RegExp(`require\\("\\./lazy/${name}\\.js"\\)`), `dist/cli-main.js does not load lazy/${name}.js`);
   }
   // The session is the CLI's start path: it stays in the file.
   assert.ok(has(files, 'src/launch/session.ts'));
+  // dist/cli.js is only the entry that loads it through the code cache: node builtins only.
+  const entry = await inputs('src/cli/entry.ts', 'dist/cli.js');
+  assert.deepEqual(entry.files.filter((f) => !f.startsWith('src/cli/')), []);
+  assert.match(entry.text, /cli-main\.js/);
 });
 
 test('a lazy bundle loads lazy modules beside it', async () => {

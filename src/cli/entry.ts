@@ -1,0 +1,6 @@
+// The `build-diag` entry, bundled alone into dist/cli.js: runs the CLI bundle beside it
+// (dist/cli-main.js, from main.ts) through the V8 code cache (codeCache.ts).
+import { join } from 'node:path';
+import { codeCacheDir, loadWithCodeCache } from './codeCache.js';
+
+loadWithCodeCache(join(__dirname, 'cli-main.js'), codeCacheDir(process.env), module);
