@@ -2,5 +2,9 @@
 // (dist/cli-main.js, from main.ts) through the V8 code cache (codeCache.ts).
 import { join } from 'node:path';
 import { codeCacheDir, loadWithCodeCache } from './codeCache.js';
+import { prewarmIngestWorker } from '../launch/session/workerSpare.js';
+
+// A run needs its ingest worker before the build can start: boot it while the CLI loads.
+if (process.argv[2] === 'run') prewarmIngestWorker(join(__dirname, 'ingest-worker.js'));
 
 loadWithCodeCache(join(__dirname, 'cli-main.js'), codeCacheDir(process.env), module);

@@ -3,7 +3,7 @@
 // Real worker, real sockets, real bundle files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../src/core/store.js';
@@ -13,6 +13,7 @@ import { newRunInfo } from '../../src/core/run.js';
 import { RunIngest } from '../../src/launch/session/ingest.js';
 import { SLICE_ITEMS } from '../../src/launch/session/pipeline.js';
 import { post } from './receiver-client.js';
+import { EXAMPLE, bundleSpans, runCli, tempDir } from './helpers/cli.js';
 
 const TOKEN = 'worker-token';
 const JSON_HEADERS = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
@@ -128,4 +129,29 @@ test('a worker that dies: a warning, the receiver goes on at the same address in
   assert.equal((await t.send('not json')).status, 400);
   const lines = await t.finish();
   assert.equal(lines.length, 2);
+});
+
+test('build-diag run boots its ingest worker before loading the CLI bundle (one worker, the spare) and the build\'s telemetry goes through it', { timeout: 60_000 }, async () => {
+  const tmp = tempDir('bd-spare-');
+  try {
+    // Observe (not replace) worker creation in the CLI process: a preload that logs each one.
+    const preload = join(tmp.path, 'count-workers.cjs');
+    writeFileSync(
+      preload,
+      "const wt = require('node:worker_threads'); const W = wt.Worker;\n" +
+        "wt.Worker = class extends W { constructor(s, o) { process.stderr.write('WORKER ' + (o && o.workerData && o.workerData.prewarm ? 'spare' : 'direct') + '\\n'); super(s, o); } };\n",
+    );
+    const out = join(tmp.path, 'run');
+    const r = await runCli(['run', '--json', '--out', out, '--grace', '1', '--', process.execPath, EXAMPLE, '--scenario', 'ok', '--speed', '0.2'], {
+      env: { NODE_OPTIONS: `--require ${preload}` },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stderr.match(/^WORKER \w+$/gm), ['WORKER spare'], r.stderr);
+    assert.equal(JSON.parse(r.stdout).outcome, 'success');
+    assert.ok(bundleSpans(out).some((s) => s.serviceName !== 'build-diagnostics'), 'the build\'s spans are in the bundle');
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { warnings?: string[] };
+    assert.ok(!(info.warnings ?? []).some((w) => /ingest worker/.test(w)), JSON.stringify(info.warnings));
+  } finally {
+    tmp.cleanup();
+  }
 });

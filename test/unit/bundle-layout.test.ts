@@ -68,9 +68,11 @@ test('the CLI starts without the OTel SDK, gRPC, forwarding or the config-file p
   }
   // The session is the CLI's start path: it stays in the file.
   assert.ok(has(files, 'src/launch/session.ts'));
-  // dist/cli.js is only the entry that loads it through the code cache: node builtins only.
+  // dist/cli.js is only the entry that boots the spare ingest worker and loads the CLI
+  // through the code cache: node builtins only.
   const entry = await inputs('src/cli/entry.ts', 'dist/cli.js');
-  assert.deepEqual(entry.files.filter((f) => !f.startsWith('src/cli/')), []);
+  assert.deepEqual(entry.files.filter((f) => !f.startsWith('src/cli/')), ['src/launch/session/workerSpare.ts']);
+  assert.match(entry.text, /ingest-worker\.js/);
   assert.match(entry.text, /cli-main\.js/);
 });
 

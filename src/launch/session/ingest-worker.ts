@@ -23,8 +23,9 @@ import type { ExportOutcome, HeadMessage, WorkerIn, WorkerInit, WorkerOut } from
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.js runs as a worker thread');
-const init = workerData as WorkerInit;
-const preparer = new RequestPreparer(init.options);
+// Started with its settings, or as a spare (workerSpare.ts) that receives them as `init`.
+let init: WorkerInit;
+let preparer: RequestPreparer;
 let room: BudgetRoom | undefined;
 const answers = new Map<number, () => void>();
 let nextId = 1;
@@ -34,7 +35,8 @@ lowerPriority();
 const post = (m: WorkerOut, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 port.on('message', (m: WorkerIn) => {
-  if (m.t === 'done') {
+  if (m.t === 'init') begin(m.init);
+  else if (m.t === 'done') {
     const answer = answers.get(m.id);
     answers.delete(m.id);
     answer?.();
@@ -94,18 +96,25 @@ function lowerPriority(): void {
   }
 }
 
-startReceiver({
-  token: init.token,
-  onExport: () => {
-    throw new Error('unreachable: onBody takes every request');
-  },
-  onBody: (raw) => handle(raw.signal, raw.encoding, raw.chunks),
-}).then(
-  (r) => {
-    receiver = r;
-    post({ t: 'listening', url: r.url, port: r.port });
-  },
-  (e: unknown) => {
-    throw e instanceof Error ? e : new Error(String(e));
-  },
-);
+function begin(settings: WorkerInit): void {
+  if (receiver || init) return;
+  init = settings;
+  preparer = new RequestPreparer(init.options);
+  startReceiver({
+    token: init.token,
+    onExport: () => {
+      throw new Error('unreachable: onBody takes every request');
+    },
+    onBody: (raw) => handle(raw.signal, raw.encoding, raw.chunks),
+  }).then(
+    (r) => {
+      receiver = r;
+      post({ t: 'listening', url: r.url, port: r.port });
+    },
+    (e: unknown) => {
+      throw e instanceof Error ? e : new Error(String(e));
+    },
+  );
+}
+
+if (!(workerData as { prewarm?: boolean } | null)?.prewarm) begin(workerData as WorkerInit);

@@ -26,6 +26,7 @@ import type { BudgetRoom, CaptureLimits, ItemCounts } from '../../core/safety/li
 import type { RedactionConfig } from '../../core/safety/redact.js';
 import { startReceiver, type Receiver } from '../../receiver/index.js';
 import type { PolicyStats, RootSpanId } from './prepare.js';
+import { takeSpareWorker } from './workerSpare.js';
 
 /** Items per slice message: one slice is one short main-thread turn (~1 ms). */
 export const SLICE_ITEMS = 128;
@@ -56,6 +57,7 @@ export interface WorkerInit {
 }
 
 export type WorkerIn =
+  | { t: 'init'; init: WorkerInit }
   | { t: 'root'; root: RootSpanId }
   | { t: 'room'; room: BudgetRoom }
   | { t: 'done'; id: number }
@@ -188,10 +190,12 @@ export class IngestPipeline {
     const where = workerScript();
     if (typeof where === 'string') return where;
     const channel = new MessageChannel();
+    const workerData: WorkerInit = { ...init, sliceItems: SLICE_ITEMS, data: channel.port2 };
+    // A spare started at the CLI's start is already booted: it gets its settings by message.
+    const spare = where.eval ? undefined : takeSpareWorker(where.script);
     let w: Worker;
     try {
-      const workerData: WorkerInit = { ...init, sliceItems: SLICE_ITEMS, data: channel.port2 };
-      w = new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
+      w = spare ?? new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
     } catch (e) {
       channel.port1.close();
       return e instanceof Error ? e.message : String(e);
@@ -204,6 +208,7 @@ export class IngestPipeline {
       w.once('error', (e) => resolve(e instanceof Error ? e.message : String(e)));
       w.once('exit', (code) => resolve(`it exited with code ${code}`));
     });
+    if (spare) spare.postMessage({ t: 'init', init: workerData } satisfies WorkerIn, [channel.port2]);
     const r = await listening;
     if (typeof r === 'string') {
       channel.port1.close();
