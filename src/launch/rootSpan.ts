@@ -1,6 +1,8 @@
 // The `build.invocation` root span: the parent of everything the build exports (the child
-// gets its context through TRACEPARENT), recorded with the OpenTelemetry JS SDK and sent to
-// our own receiver like any other span, so it lands in the same run bundle.
+// gets its context through TRACEPARENT), recorded with the OpenTelemetry JS SDK. The session
+// takes it in-process (`deliver`: the SDK's own OTLP protobuf serializer, then the same
+// decode and ingest as a received request), so the end of a run waits for no HTTP round
+// trip; with an `endpoint` it is exported over OTLP/HTTP instead.
 //
 // Privacy rule: only the command's base name and the number of tokens are recorded — never
 // argument values or environment values (they may hold secrets).
@@ -10,10 +12,20 @@
 
 import { basename } from 'node:path';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { traceparentOf, type RootSpanIds } from './rootIds.js';
-import { AlwaysOnSampler, BasicTracerProvider, RandomIdGenerator, SimpleSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  RandomIdGenerator,
+  SimpleSpanProcessor,
+  type IdGenerator,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 
 export { rootSpanIds, traceparentOf, type RootSpanIds } from './rootIds.js';
 
@@ -21,9 +33,12 @@ export const ROOT_SPAN_NAME = 'build.invocation';
 export const SERVICE_NAME = 'build-diagnostics';
 
 export interface RootSpanOptions {
-  /** Receiver base URL, e.g. http://127.0.0.1:PORT. */
-  endpoint: string;
-  token: string;
+  /** Receiver base URL, e.g. http://127.0.0.1:PORT (when there is no `deliver`). */
+  endpoint?: string;
+  token?: string;
+  /** Takes the span's OTLP/protobuf export request body in-process instead of an HTTP export.
+   * May throw: the span is then lost and `end()` still resolves. */
+  deliver?: (body: Uint8Array) => void;
   runId: string;
   /** The command's first token; reduced to its base name here in any case. */
   command: string;
@@ -87,14 +102,37 @@ function presetIds(ids: RootSpanIds): IdGenerator {
 /** cicd.pipeline.result well-known values. */
 const RESULT: Record<RunOutcome, string> = { success: 'success', failure: 'failure', cancelled: 'cancellation' };
 
+/** Hands each export to `deliver` as the OTLP/protobuf request body an OTLP exporter sends. */
+class InProcessExporter implements SpanExporter {
+  constructor(private readonly deliver: (body: Uint8Array) => void) {}
+  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
+    try {
+      const body = ProtobufTraceSerializer.serializeRequest(spans);
+      if (body) this.deliver(body);
+      done({ code: ExportResultCode.SUCCESS });
+    } catch (e) {
+      done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
+    }
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 export function startRootSpan(o: RootSpanOptions): RootSpanHandle {
-  const exporter = new OTLPTraceExporter({
-    url: `${o.endpoint.replace(/\/+$/, '')}/v1/traces`,
-    headers: { Authorization: `Bearer ${o.token}` },
-    timeoutMillis: 5000,
-    // No pooled socket left open to delay the receiver's shutdown.
-    keepAlive: false,
-  });
+  if (!o.deliver && !o.endpoint) throw new Error('startRootSpan needs an endpoint or deliver');
+  const exporter: SpanExporter = o.deliver
+    ? new InProcessExporter(o.deliver)
+    : new OTLPTraceExporter({
+        url: `${o.endpoint!.replace(/\/+$/, '')}/v1/traces`,
+        headers: { Authorization: `Bearer ${o.token ?? ''}` },
+        timeoutMillis: 5000,
+        // No pooled socket left open to delay the receiver's shutdown.
+        keepAlive: false,
+      });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       ...(o.resourceAttributes ?? {}),

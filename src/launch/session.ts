@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Resource, TelemetryBatch } from '../core/model.js';
+import { decodeProtobuf } from '../core/otlp/index.js';
 import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../core/store.js';
 import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
@@ -251,15 +252,14 @@ export class BuildSession {
     this.info.pid = this.child.pid;
     this.bundle.writeRunInfo(this.info);
     const pid = this.child.pid;
-    const receiverUrl = this.receiver.url;
     let rootTried = false;
     const startRoot = (): void => {
       if (rootTried) return;
       rootTried = true;
       try {
         this.root = rootSpanSdk().startRootSpan({
-          endpoint: receiverUrl,
-          token,
+          // In-process: the same decode and ingest as a request our receiver takes.
+          deliver: (body) => this.ingest.export('traces', decodeProtobuf('traces', body)),
           runId: this.runId,
           command: this.info.command,
           tokenCount: this.info.tokenCount,

@@ -132,6 +132,34 @@ describe('startRootSpan', () => {
     assert.ok(BigInt(span.endTimeUnixNano ?? 0) - startNs >= 1_400_000_000n, 'ends after it started');
   });
 
+  test('in-process delivery (what the session uses): the same OTLP request, no HTTP; a throwing sink loses only the span', { timeout: 20000 }, async () => {
+    received.length = 0;
+    const bodies: Uint8Array[] = [];
+    const ids = rootSpanIds(randomBytes);
+    const root = startRootSpan({ deliver: (b) => bodies.push(b), runId: 'run-9', command: '/usr/bin/make', tokenCount: 2, serviceVersion: '2.0.0', ids });
+    root.setPid(777);
+    await root.end({ outcome: 'failure', exitCode: 2, signal: null, reportedExitCode: null, errorType: 'exit_code' });
+    assert.equal(received.length, 0, 'nothing went over HTTP');
+    assert.equal(bodies.length, 1);
+    const rs = decodeProtobuf('traces', bodies[0]!).resourceSpans?.[0];
+    const span = rs?.scopeSpans?.[0]?.spans?.[0];
+    assert.ok(span, 'one span delivered');
+    assert.equal(span.name, 'build.invocation');
+    assert.equal(span.traceId, ids.traceId);
+    assert.equal(span.spanId, ids.spanId);
+    assert.equal(span.status?.code, 2);
+    const attrs = Object.fromEntries((span.attributes ?? []).map((a) => [a.key, a.value]));
+    assert.deepEqual(attrs['process.executable.name'], { stringValue: 'make' });
+    assert.deepEqual(attrs['process.pid'], { intValue: '777' });
+    assert.deepEqual(attrs['error.type'], { stringValue: 'exit_code' });
+    assert.deepEqual(attrs['cicd.pipeline.result'], { stringValue: 'failure' });
+    const service = (rs?.resource?.attributes ?? []).find((a) => a.key === 'service.name');
+    assert.deepEqual(service?.value, { stringValue: 'build-diagnostics' });
+
+    const failing = startRootSpan({ deliver: () => { throw new Error('store gone'); }, runId: 'r', command: 'x', tokenCount: 1, serviceVersion: '1' });
+    await failing.end({ outcome: 'success', exitCode: 0, signal: null, reportedExitCode: null });
+  });
+
   test('end() resolves even when the receiver is gone', { timeout: 20000 }, async () => {
     const root = startRootSpan({ endpoint: 'http://127.0.0.1:1', token: 't', runId: 'r', command: 'x', tokenCount: 1, serviceVersion: '1' });
     await root.end({ outcome: 'success', exitCode: 0, signal: null, reportedExitCode: null });
