@@ -13,7 +13,7 @@
 // (atomically, at exit, so it also holds the functions the run compiled). Failures of the
 // cache never reach the user.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,12 +57,17 @@ export function readCodeCache(path: string): Buffer | undefined {
   }
 }
 
+/** Cache files kept in the directory: each CLI build (an upgrade, another install) has its
+ * own; the least recently written beyond these are removed when a new one is written. */
+export const KEEP_CACHE_FILES = 4;
+
 export function writeCodeCache(path: string, data: Buffer): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(tmp, Buffer.concat([MAGIC, sha256(data), data]), { mode: 0o600 });
     renameSync(tmp, path);
+    pruneCodeCaches(dirname(path), path);
   } catch {
     try {
       unlinkSync(tmp);
@@ -70,6 +75,16 @@ export function writeCodeCache(path: string, data: Buffer): void {
       // Never written.
     }
   }
+}
+
+function pruneCodeCaches(dir: string, keep: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => /^cli-[0-9a-f]+\.v8$/.test(f))
+    .map((f) => join(dir, f))
+    .filter((f) => f !== keep)
+    .map((f) => ({ f, at: statSync(f).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { f } of files.slice(KEEP_CACHE_FILES - 1)) unlinkSync(f);
 }
 
 /** Runs the CommonJS module `file` as `require(file)` would, compiled with the code cache. */

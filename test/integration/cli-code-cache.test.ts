@@ -2,10 +2,10 @@
 // ignored safely when it is corrupt, stale, writable by others or cannot be written at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Script } from 'node:vm';
-import { readCodeCache, writeCodeCache } from '../../src/cli/codeCache.js';
+import { KEEP_CACHE_FILES, readCodeCache, writeCodeCache } from '../../src/cli/codeCache.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
 const VERSION = /^build-diag \d+\.\d+\.\d+/;
@@ -71,4 +71,24 @@ test('a cache writable by others is not used; an unwritable cache directory is n
   writeFileSync(blocked, 'not a directory');
   await version(join(blocked, 'v8'));
   assert.equal(readFileSync(blocked, 'utf8'), 'not a directory');
+});
+
+test('old caches of other CLI builds are pruned to the newest few when a cache is written', { timeout: 60000 }, async (t) => {
+  const dir = join(scratch(t), 'v8');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const old = Array.from({ length: 7 }, (_, i) => join(dir, `cli-${String(i).padStart(24, '0')}.v8`));
+  old.forEach((f, i) => {
+    writeFileSync(f, 'stale', { mode: 0o600 });
+    const at = new Date(Date.now() - (i + 1) * 86_400_000);
+    utimesSync(f, at, at);
+  });
+  writeFileSync(join(dir, 'notes.txt'), 'not ours');
+  await version(dir);
+  const left = readdirSync(dir).sort();
+  assert.ok(left.includes('notes.txt'), 'other files are left alone');
+  const caches = left.filter((f) => f.endsWith('.v8'));
+  assert.equal(caches.length, KEEP_CACHE_FILES, caches.join(', '));
+  // Ours and the most recent others stay; the oldest went.
+  for (const f of old.slice(0, KEEP_CACHE_FILES - 1)) assert.ok(left.includes(basename(f)), `${basename(f)} kept`);
+  for (const f of old.slice(KEEP_CACHE_FILES - 1)) assert.ok(!left.includes(basename(f)), `${basename(f)} removed`);
 });
