@@ -18,7 +18,7 @@ import type {
   TelemetryBatch,
 } from '../model.js';
 import { base64ToBytes, doubleValue, isAllZeroHex } from './encoding.js';
-import { NO_EVENTS, NO_LINKS, STATUS_BY_CODE, StoredSpan, secondsOf, setSpanExtras, spanFrom, subNsOf } from './spanObject.js';
+import { STATUS_BY_CODE, StoredSpan, secondsOf, spanFrom, subNsOf } from './spanObject.js';
 import type {
   OtlpAnyValue,
   OtlpBuckets,
@@ -171,15 +171,16 @@ function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
     resource,
     scope,
   );
-  return setSpanExtras(out, {
-    status: toStatus(s.status),
-    events: s.events?.length ? s.events.map(toSpanEvent) : NO_EVENTS,
-    links: s.links?.length ? s.links.map(toSpanLink) : NO_LINKS,
-    traceState: s.traceState,
-    droppedAttributesCount: s.droppedAttributesCount,
-    droppedEventsCount: s.droppedEventsCount,
-    droppedLinksCount: s.droppedLinksCount,
-  });
+  // Only what differs from the prototype's shared defaults (spanObject.ts).
+  const st = s.status;
+  if (st !== undefined && (st.code || st.message)) out.status = toStatus(st);
+  if (s.events?.length) out.events = s.events.map(toSpanEvent);
+  if (s.links?.length) out.links = s.links.map(toSpanLink);
+  if (s.traceState) out.traceState = s.traceState;
+  if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
+  if (s.droppedEventsCount) out.droppedEventsCount = s.droppedEventsCount;
+  if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;
+  return out;
 }
 
 function toSpanEvent(e: NonNullable<OtlpSpan['events']>[number]): SpanEvent {

@@ -19,14 +19,21 @@ export const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 /** Statuses without a message (nearly all) share one frozen object per code. */
 export const STATUS_BY_CODE: readonly Span['status'][] = [0, 1, 2].map((code) => Object.freeze({ code }));
 
-/** Whole seconds of a decimal string of nanoseconds (OTLP's canonical form). */
+/** Whole seconds of a decimal string of nanoseconds (OTLP's canonical form: digits only,
+ * as the decoders leave it). A digit loop: no substring, no number parsing. */
 export function secondsOf(ns: string | undefined): number {
-  return ns === undefined || ns.length <= 9 ? 0 : Number(ns.slice(0, -9));
+  if (ns === undefined) return 0;
+  let v = 0;
+  for (let i = 0, end = ns.length - 9; i < end; i++) v = v * 10 + (ns.charCodeAt(i) - 48);
+  return v;
 }
 
 /** The nanoseconds within the second of a decimal string of nanoseconds. */
 export function subNsOf(ns: string | undefined): number {
-  return ns === undefined || ns.length === 0 ? 0 : Number(ns.length <= 9 ? ns : ns.slice(-9));
+  if (ns === undefined) return 0;
+  let v = 0;
+  for (let i = ns.length > 9 ? ns.length - 9 : 0; i < ns.length; i++) v = v * 10 + (ns.charCodeAt(i) - 48);
+  return v;
 }
 
 export class StoredSpan implements Span {
