@@ -4,20 +4,11 @@
 //   40 stages in sequence (one 30-minute idle gap in the middle), each a root span with 8
 //   workers running tasks; every task has two child spans. Logs: 60 % correlated to a span,
 //   every tenth with ANSI colours, a third from stderr.
+import { rng } from './lib/rng.mjs';
 const { RunStore } = await import('../src/core/store.ts');
 const { buildReport } = await import('../src/core/report/build.ts');
 const { RUN_SCHEMA, RunInfoSchema } = await import('../src/core/run.ts');
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ns = (ms) => BigInt(Math.round(ms * 1000)) * 1000n;
 const SEVERITY = [

@@ -7,20 +7,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { rng } from './rng.mjs';
 
 const STAGES = ['extract', 'normalize', 'semantics', 'planning', 'scheduling', 'execution', 'cpg', 'storage'];
 const DATASETS = ['ast_files', 'libcst_files', 'tree_sitter_files', 'bytecode_files', 'raw_symbols', 'cpg_nodes', 'cpg_edges', 'cpg_props'];
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same bytes. */
-function rng(seed) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` finished ReadableSpans of a pipeline-like run (one resource, several scopes). */
 export function recordSpans(count, seed = 1) {

@@ -36,11 +36,11 @@ import type { TelemetryBatch } from '../core/model.js';
 import {
   OtlpDecodeError,
   RpcCode,
-  decodeJson,
-  decodeProtobuf,
+  decodeBody,
   encodeExportResponse,
   encodeRpcStatus,
   normalize,
+  rejectionMessage,
   type OtlpRequest,
   type OtlpSignal,
 } from '../core/otlp/index.js';
@@ -110,9 +110,6 @@ const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 
 /** After a 413 we keep discarding what the client still sends (so it can read our
  * answer) for at most this long, then drop the connection. */
 const DRAIN_MS = 3000;
-const MAX_REASONS = 3;
-/** Non-fatal: invalid UTF-8 becomes U+FFFD rather than a rejected request; strips a BOM. */
-const utf8 = new TextDecoder('utf-8');
 
 type Encoding = 'protobuf' | 'json';
 
@@ -291,15 +288,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
 /** The in-thread path: decode, then the sink (which may throw, see onExport). */
 function decodeAndExport(signal: OtlpSignal, enc: Encoding, body: Buffer, onExport: (exp: ReceivedExport) => void): { rejectedItems: number; message: string } {
-  const reasons: string[] = [];
-  let rejectedItems = 0;
-  const decodeOpts = {
-    onItemRejected: (m: string) => {
-      rejectedItems++;
-      if (reasons.length < MAX_REASONS) reasons.push(m);
-    },
-  };
-  const request = enc === 'protobuf' ? decodeProtobuf(signal, body, decodeOpts) : decodeJson(signal, utf8.decode(body), decodeOpts);
+  const { request, rejectedItems, reasons } = decodeBody(signal, enc, body);
   // The model is built on first use: the run session normalizes the request itself
   // after redaction, so for it this work would be wasted (a sixth of ingest time).
   let batch: TelemetryBatch | undefined;
@@ -313,7 +302,7 @@ function decodeAndExport(signal: OtlpSignal, enc: Encoding, body: Buffer, onExpo
     bytes: body.length,
     rejectedItems,
   });
-  const message = rejectedItems > 0 ? `${reasons.join('; ')}${rejectedItems > reasons.length ? ` (and ${rejectedItems - reasons.length} more)` : ''}` : '';
+  const message = rejectionMessage(rejectedItems, reasons);
   return { rejectedItems, message };
 }
 

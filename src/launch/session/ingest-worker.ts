@@ -15,10 +15,10 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { normalize, type OtlpSignal } from '../../core/otlp/index.js';
+import { normalize, rejectionMessage, type OtlpSignal } from '../../core/otlp/index.js';
 import { beyondRoom, type BudgetRoom } from '../../core/safety/limits.js';
 import { startReceiver, type Receiver } from '../../receiver/index.js';
-import { joinChunks, nextSlice, rejectionMessage, RequestPreparer } from './prepare.js';
+import { joinChunks, nextSlice, RequestPreparer } from './prepare.js';
 import type { ExportOutcome, HeadMessage, WorkerIn, WorkerInit, WorkerOut } from './pipeline.js';
 
 const port = parentPort;

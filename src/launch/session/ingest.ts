@@ -6,13 +6,13 @@
 // records take the synchronous path.
 import type { LogRecord, TelemetryBatch } from '../../core/model.js';
 import type { RunStore } from '../../core/store.js';
-import { logsToOtlp, normalize, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+import { logsToOtlp, normalize, rejectionMessage, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
 import { Redactor, type RedactionConfig } from '../../core/safety/redact.js';
 import { RunBudget, resolveLimits, type BudgetRoom, type CaptureLimits } from '../../core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy } from '../../core/safety/sanitize.js';
 import type { BundleWriter } from '../../bundle/writer.js';
 import type { Forwarder } from '../forward.js';
-import { isRootSpanRequest, joinChunks, rejectionMessage, RequestPreparer, type PolicyStats, type RootSpanId } from './prepare.js';
+import { isRootSpanRequest, joinChunks, RequestPreparer, type PolicyStats, type RootSpanId } from './prepare.js';
 import { IngestPipeline, type ExportOutcome, type HeadMessage, type PipelineSink, type RawExport } from './pipeline.js';
 import type { Receiver } from '../../receiver/index.js';
 

@@ -4,16 +4,12 @@
 // run's caps and serialize the bundle's `telemetry.otlp.jsonl` line. Normalizing into the
 // model comes later, only for a request the run's caps admitted, in slices (`nextSlice`).
 import type { TelemetryBatch } from '../../core/model.js';
-import { decodeJson, decodeProtobuf, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+import { decodeBody, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
 import { Redactor, type RedactionConfig } from '../../core/safety/redact.js';
 import { resolveLimits, type CaptureLimits, type ItemCounts } from '../../core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy, type SanitizeStats } from '../../core/safety/sanitize.js';
 
 const UNLIMITED = resolveLimits({}, true);
-/** Most reasons quoted in a partial-success message (the receivers' rule). */
-const MAX_REASONS = 3;
-/** Non-fatal: invalid UTF-8 becomes U+FFFD rather than a rejected request; strips a BOM. */
-const utf8 = new TextDecoder('utf-8');
 const toUtf8 = new TextEncoder();
 
 export interface RootSpanId {
@@ -88,15 +84,7 @@ export class RequestPreparer {
     body: Uint8Array,
     skip?: (counts: ItemCounts, own: boolean) => boolean,
   ): PreparedRequest {
-    const reasons: string[] = [];
-    let rejectedItems = 0;
-    const opts = {
-      onItemRejected: (m: string) => {
-        rejectedItems++;
-        if (reasons.length < MAX_REASONS) reasons.push(m);
-      },
-    };
-    const request = encoding === 'protobuf' ? decodeProtobuf(signal, body, opts) : decodeJson(signal, utf8.decode(body), opts);
+    const { request, rejectedItems, reasons } = decodeBody(signal, encoding, body);
     const own = signal === 'traces' && isRootSpanRequest(request, this.root);
     const counts = countItems(request);
     if (skip?.(counts, own)) return { signal, request, counts, own, rejectedItems, reasons };
@@ -106,11 +94,6 @@ export class RequestPreparer {
   }
 }
 
-/** The partial-success message of a request's rejected items ('' when none). */
-export function rejectionMessage(rejectedItems: number, reasons: readonly string[]): string {
-  if (rejectedItems === 0) return '';
-  return `${reasons.join('; ')}${rejectedItems > reasons.length ? ` (and ${rejectedItems - reasons.length} more)` : ''}`;
-}
 
 /** Where the next slice of a batch starts: spans, then log records, then metric points. */
 export interface SliceCursor {
