@@ -2,13 +2,11 @@
 // stand-in for `acquireVsCodeApi`, and data only by postMessage. Checks the handshake,
 // validation of inbound messages, live deltas, state saving, messages to the host — and
 // that hostile telemetry arriving this way is shown as text and never runs.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { buildReport } from '../../src/core/report/build.js';
 import { RunStore } from '../../src/core/store.js';
 import { buildDelta, buildSnapshot, snapshotMessages } from '../../src/protocol/snapshot.js';
@@ -16,17 +14,11 @@ import { panelHtml } from '../../src/extension/panel/html.js';
 import { webviewAssetDir } from '../../src/bundle/html.js';
 import { failingRunBatches, failingRunInfo, ROOT } from '../fixtures/report/failing-run.js';
 import { HOSTILE, hostileRunBatches } from '../fixtures/panel/hostile-run.js';
-import { launchBrowser, offlinePage } from './html-report-browser.js';
+import { offlinePage } from './html-report-browser.js';
+import { browserSuite } from './helpers/browserSuite.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'bd-panel-'));
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const suite = browserSuite('bd-panel-');
+const tmp = suite.tmp;
 
 // Records what the app sends and keeps its state, as VS Code's webview API does.
 const STUB = `window.__posted = []; window.__state = undefined;
@@ -48,7 +40,7 @@ test('panel: handshake, validation, live deltas, state, host messages; hostile t
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
   // The panel loads exactly its two asset files; anything else would be a leak.
-  const p = await offlinePage(browser, url, undefined, [pathToFileURL(join(tmp, 'main.js')).href, pathToFileURL(join(tmp, 'main.css')).href]);
+  const p = await offlinePage(suite.browser(), url, undefined, [pathToFileURL(join(tmp, 'main.js')).href, pathToFileURL(join(tmp, 'main.css')).href]);
   const { page } = p;
   await page.goto(url);
   await page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));

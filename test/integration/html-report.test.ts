@@ -1,13 +1,11 @@
 // The self-contained HTML report in a real browser (headless Chromium, file:// URL, every
 // other request refused): hostile telemetry is shown as text and never runs, and the
 // figures on the page are those of the report.json the report was made from.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { buildReport } from '../../src/core/report/build.js';
 import { ReportSchema, type Report } from '../../src/core/report/schema.js';
 import { buildSnapshot } from '../../src/protocol/snapshot.js';
@@ -16,22 +14,16 @@ import { loadBundle } from '../../src/bundle/reader.js';
 import { fmtDuration, fmtInt } from '../../webview-ui/src/format.js';
 import { failingRunInfo, ROOT } from '../fixtures/report/failing-run.js';
 import { HOSTILE, hostileRunStore } from '../fixtures/panel/hostile-run.js';
-import { launchBrowser, offlinePage, type OfflinePage } from './html-report-browser.js';
+import { offlinePage, type OfflinePage } from './html-report-browser.js';
+import { browserSuite } from './helpers/browserSuite.js';
 import { EXAMPLE, runCli } from './helpers/cli.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'bd-html-'));
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const suite = browserSuite('bd-html-');
+const tmp = suite.tmp;
 
 async function open(file: string): Promise<OfflinePage> {
   const url = pathToFileURL(file).href;
-  const p = await offlinePage(browser, url);
+  const p = await offlinePage(suite.browser(), url);
   await p.page.goto(url);
   await p.page.waitForSelector('[data-ready="1"]', { timeout: 20_000 });
   return p;
