@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { lazyModules, lazyTargets } from './scripts/lazy-bundles.mjs';
 import { zodEnglishOnly } from './scripts/zod-locales.mjs';
+import { asciiOutput } from './scripts/ascii-output.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -17,6 +18,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  charset: 'ascii',
   legalComments: 'none',
   define: { __BUILD_DIAG_VERSION__: JSON.stringify(pkg.version) },
   // Only named when the sources run under tsx (the ingest worker's loader, pipeline.ts).
@@ -83,7 +85,7 @@ if (existsSync('webview-ui/src/main.tsx')) {
 
 // Modules loaded on first use get files of their own (scripts/lazy-bundles.mjs).
 targets.push(...lazyTargets(common));
-for (const t of targets) if (t.platform === 'node') t.plugins = [lazyModules(t.outfile), zodEnglishOnly];
+for (const t of targets) if (t.platform === 'node') t.plugins = [lazyModules(t.outfile), zodEnglishOnly, asciiOutput];
 
 if (watch) {
   const ctxs = await Promise.all(targets.map((t) => esbuild.context(t)));

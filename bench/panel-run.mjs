@@ -7,7 +7,8 @@
 import { rng } from './lib/rng.mjs';
 const { RunStore } = await import('../src/core/store.ts');
 const { buildReport } = await import('../src/core/report/build.ts');
-const { RUN_SCHEMA, RunInfoSchema } = await import('../src/core/run.ts');
+const { RUN_SCHEMA } = await import('../src/core/run.ts');
+const { RunInfoSchema } = await import('../src/core/runSchema.ts');
 
 
 const ns = (ms) => BigInt(Math.round(ms * 1000)) * 1000n;

@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Dir
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { z } from 'zod';
-import type { ArtifactEntrySchema } from '../core/run.js';
+import type { ArtifactEntrySchema } from '../core/runSchema.js';
 import { describe } from './writer.js';
 import {
   SIGNAL_OF_KIND,

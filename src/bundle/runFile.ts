@@ -2,8 +2,13 @@
 // this alone, without the telemetry reader (reader.ts) and what it pulls in.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunInfoSchema, type RunInfo } from '../core/run.js';
+import type { RunInfo } from '../core/run.js';
+import { lazy } from '../core/lazy.js';
 import { RUN_FILE, describe } from './writer.js';
+
+// The schema is built by the first read: a run that never reads one back (the CLI's `run`,
+// whose errors name BundleReadError) does not pay for it.
+const runSchema = lazy(() => require('../core/runSchema.js') as typeof import('../core/runSchema.js'));
 
 export class BundleReadError extends Error {}
 
@@ -17,7 +22,7 @@ export function readRunInfo(dir: string): RunInfo {
   } catch (e) {
     throw new BundleReadError(`${path} is not valid JSON: ${describe(e)}`);
   }
-  const parsed = RunInfoSchema.safeParse(raw);
+  const parsed = runSchema().RunInfoSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new BundleReadError(`${path} is not a build-diagnostics run file: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`);

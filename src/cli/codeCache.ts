@@ -12,6 +12,7 @@
 // corrupt, unreadable, a read-only disk — means a plain compile, and a new cache is written
 // (atomically, at exit, so it also holds the functions the run compiled). Failures of the
 // cache never reach the user.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -96,7 +97,9 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, pa
     if (cacheDir === undefined) throw new Error('no cache');
     cachePath = cacheFileFor(cacheDir, file);
     cachedData = readCodeCache(cachePath);
-    const source = readFileSync(file, 'utf8');
+    // The bundle is ASCII (scripts/ascii-output.mjs): a latin1 copy, not a UTF-8 decode.
+    const bytes = readFileSync(file);
+    const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
     // The same wrapper as Node's CommonJS loader, on the first line: line numbers stay.
     script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   } catch {

@@ -10,7 +10,7 @@ import {
   commandId, settingId, viewId, type CommandKey, type SettingKey, type ViewKey,
 } from './registry.js';
 import { z } from 'zod';
-import { OtelSettingsSchema } from '../core/config/settings.js';
+import { OtelSettingsSchema } from '../core/config/settingsSchema.js';
 import { SETTING_DEFAULTS, SETTING_SCHEMAS } from './settings.js';
 
 /** JSON schema of a zod schema, for the settings editor's completion and squiggles. The

@@ -5,7 +5,7 @@
 // until it is fixed. No `vscode` import: unit-tested in test/unit/extension-settings.test.ts.
 import { z } from 'zod';
 import { DATASET_FORMATS } from '../core/analysis/datasetCheck.js';
-import { DiagnosticsSettingsSchema, OtelSettingsSchema } from '../core/config/settings.js';
+import { DiagnosticsSettingsSchema, OtelSettingsSchema } from '../core/config/settingsSchema.js';
 import { SETTING_KEYS, settingId, type SettingKey } from './registry.js';
 
 const NAME = /^[^\s][^\n]{0,99}$/;

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Resource, TelemetryBatch } from '../core/model.js';
-import { decodeProtobuf } from '../core/otlp/index.js';
 import { DEFAULT_CAPS, RunStore, type IngestDelta, type StoreCaps } from '../core/store.js';
 import { cliExitCode, commandName, decideOutcome, newRunInfo, uuidv7, type RunInfo } from '../core/run.js';
 import { reportedResult } from '../core/analysis/outcome.js';
@@ -28,7 +27,7 @@ import { traceUrl, type HamiltonSettings, type OtelSettings } from '../core/conf
 import type { Forwarder, ForwardOptions, ForwardStats } from './forward.js';
 import { hamiltonLinks, hamiltonRunId } from './hamilton.js';
 import { launcherEnvironment, resolveLaunchConfig } from './otelConfig.js';
-import { applyRetention, type RetentionPolicy } from '../bundle/retention.js';
+import type { RetentionPolicy } from '../bundle/retention.js';
 import { RunIngest } from './session/ingest.js';
 import { StdioCapture } from './session/stdio.js';
 import { startStallWatch } from './session/watch.js';
@@ -37,9 +36,11 @@ import { ExtraCapture } from './session/extras.js';
 // The OTel SDK is loaded once the build is started, while it boots (esbuild.mjs, LAZY).
 const rootSpanSdk = lazy(() => require('./rootSpan.js') as typeof import('./rootSpan.js'));
 // Only for runs that use them: the gRPC receiver and forwarding (the OTel exporter).
+const fromProto = lazy(() => require('../core/otlp/from-proto.js') as typeof import('../core/otlp/from-proto.js'));
 const grpcReceiver = lazy(() => require('../receiver/grpc.js') as typeof import('../receiver/grpc.js'));
 const forwarding = lazy(() => require('./forward.js') as typeof import('./forward.js'));
 // The analyses, report builders and the HTML page: evaluated once the build is started.
+const retention = lazy(() => require('../bundle/retention.js') as typeof import('../bundle/retention.js'));
 const reports = lazy(() => require('../bundle/reports.js') as typeof import('../bundle/reports.js'));
 
 /** How long after the build's start its root span (and the SDK) is created: past the
@@ -259,7 +260,7 @@ export class BuildSession {
       try {
         this.root = rootSpanSdk().startRootSpan({
           // In-process: the same decode and ingest as a request our receiver takes.
-          deliver: (body) => this.ingest.export('traces', decodeProtobuf('traces', body)),
+          deliver: (body) => this.ingest.export('traces', fromProto().decodeProtobuf('traces', body)),
           runId: this.runId,
           command: this.info.command,
           tokenCount: this.info.tokenCount,
@@ -382,7 +383,7 @@ export class BuildSession {
 
   private applyRetention(policy: RetentionPolicy): string[] {
     try {
-      return applyRetention(dirname(this.bundleDir), policy, new Set([this.bundleDir])).removed;
+      return retention().applyRetention(dirname(this.bundleDir), policy, new Set([this.bundleDir])).removed;
     } catch {
       return [];
     }

@@ -12,7 +12,8 @@ import { ArtifactCollector, copyArtifacts, findArtifacts, importArtifactFiles, a
 import { ingestJsonLines } from '../../src/bundle/reader.js';
 import { CODEANATOMY_ARTIFACT_GLOBS, RECEIVED_VIA_KEY, compareBuildSays } from '../../src/core/artifacts/index.js';
 import { buildReport } from '../../src/core/report/build.js';
-import { ArtifactEntrySchema, RUN_SCHEMA, type RunInfo } from '../../src/core/run.js';
+import { RUN_SCHEMA, type RunInfo } from '../../src/core/run.js';
+import { ArtifactEntrySchema } from '../../src/core/runSchema.js';
 import { RunStore } from '../../src/core/store.js';
 
 const FIXTURE = resolve('test/fixtures/artifacts/codeanatomy');

@@ -2,6 +2,9 @@
 // here in memory with esbuild.mjs's lazy-bundle plugin (scripts/lazy-bundles.mjs), and
 // checked on the bundles' inputs: a static import added in the wrong place puts the run
 // machinery back on the activation path, and this fails.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
@@ -74,6 +77,44 @@ test('the CLI starts without the OTel SDK, gRPC, forwarding or the config-file p
   assert.deepEqual(entry.files.filter((f) => !f.startsWith('src/cli/')), ['src/launch/session/workerSpare.ts']);
   assert.match(entry.text, /ingest-worker\.js/);
   assert.match(entry.text, /cli-main\.js/);
+});
+
+test('until the build is started, the CLI evaluates no schema, decoder, analysis or report module', () => {
+  // The sources under tsx, where each module is its own entry in require.cache: what
+  // `build-diag` has evaluated by the time it reaches a command. These are needed only after
+  // the spawn (or never in a run): loading them first delays every build (docs/performance.md,
+  // "Launch overhead").
+  const dir = mkdtempSync(join(tmpdir(), 'bd-startpath-'));
+  try {
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--require', probe, join(ROOT, 'src', 'cli', 'main.ts'), '--version'], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(r.status, 0, r.stderr);
+    const line = /^LOADED (.*)$/m.exec(r.stderr);
+    assert.ok(line, r.stderr);
+    const loaded = (JSON.parse(line[1]!) as string[]).map((f) => f.replace(/\\/g, '/'));
+    const isLoaded = (part: string) => loaded.some((f) => f.includes(part));
+    assert.ok(isLoaded('src/launch/session.ts') && isLoaded('src/launch/session/pipeline.ts'), 'the session is on the start path');
+    for (const later of [
+      'node_modules/zod/',
+      'node_modules/protobufjs/',
+      'src/core/runSchema.ts',
+      'src/core/config/settingsSchema.ts',
+      'src/core/otlp/from-proto.ts',
+      'src/core/otlp/from-json.ts',
+      'src/receiver/index.ts',
+      'src/core/analysis/monitor.ts',
+      'src/core/events/schemas.ts',
+      'src/core/events/recognize.ts',
+      'src/bundle/artifacts.ts',
+      'src/bundle/retention.ts',
+      'src/bundle/reports.ts',
+    ]) {
+      assert.ok(!isLoaded(later), `${later} is evaluated before the build starts`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a lazy bundle loads lazy modules beside it', async () => {

@@ -1,146 +1,28 @@
-// The settings of the configuration surface, as zod schemas: the same shapes serve the VS Code
-// settings (`buildDiagnostics.builds[].otel`, `buildDiagnostics.forward`, …, declared by the
-// extension) and the CLI's `--settings FILE` (a JSON object with those keys). Parsed data, not
-// raw JSON: an invalid setting is reported by name (docs/otel-configuration.md).
-import { z } from 'zod';
-import { PROFILE_NAMES } from './profiles.js';
-import { knob } from './knobs.js';
-import { DEFAULT_REDACTED_KEYS, DEFAULT_REDACTION, VALUE_RULE_NAMES, type RedactionConfig, type ValueRuleName } from '../safety/redact.js';
+// The settings of the configuration surface: the same shapes serve the VS Code settings
+// (`buildDiagnostics.builds[].otel`, `buildDiagnostics.forward`, …, declared by the extension)
+// and the CLI's `--settings FILE` (a JSON object with those keys). Parsed data, not raw JSON:
+// an invalid setting is reported by name (docs/otel-configuration.md). The zod schemas are in
+// settingsSchema.ts, loaded by the first parse: a run without settings never builds them.
+import type { z } from 'zod';
+import { lazy } from '../lazy.js';
+import type * as schemas from './settingsSchema.js';
+import { DEFAULT_REDACTED_KEYS, DEFAULT_REDACTION, type RedactionConfig, type ValueRuleName } from '../safety/redact.js';
 
-const ms = z.number().int().min(0).max(86_400_000);
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export type OtelSettings = z.infer<typeof schemas.OtelSettingsSchema>;
+export type ForwardSettings = z.infer<typeof schemas.ForwardSettingsSchema>;
+export type HamiltonSettings = z.infer<typeof schemas.HamiltonSettingsSchema>;
+export type RedactionSettings = z.infer<typeof schemas.RedactionSettingsSchema>;
+export type LimitsSettings = z.infer<typeof schemas.LimitsSettingsSchema>;
+export type RetentionSettings = z.infer<typeof schemas.RetentionSettingsSchema>;
+export type DiagnosticsSettings = z.infer<typeof schemas.DiagnosticsSettingsSchema>;
 
-export const BatchSettingsSchema = z
-  .object({
-    scheduleDelayMs: ms.optional(),
-    exportTimeoutMs: ms.optional(),
-    maxQueueSize: count.optional(),
-    maxExportBatchSize: count.optional(),
-  })
-  .strict();
-
-export const OtelSettingsSchema = z
-  .object({
-    profile: z.enum(PROFILE_NAMES as [string, ...string[]]).optional(),
-    serviceName: z.string().min(1).optional(),
-    resourceAttributes: z.record(z.string().min(1), z.string()).optional(),
-    sampler: z.enum(knob('OTEL_TRACES_SAMPLER')!.values as [string, ...string[]]).optional(),
-    samplerArg: z.union([z.number(), z.string()]).optional(),
-    spanBatch: BatchSettingsSchema.optional(),
-    logBatch: BatchSettingsSchema.optional(),
-    metricExportIntervalMs: ms.optional(),
-    metricExportTimeoutMs: ms.optional(),
-    attributeCountLimit: count.optional(),
-    attributeValueLengthLimit: count.optional(),
-    /** Declarative configuration file, relative to the build's cwd. */
-    configFile: z.string().min(1).optional(),
-    /** Any other variable, raw (e.g. OTEL_PROPAGATORS). */
-    env: z.record(z.string().min(1), z.string()).optional(),
-  })
-  .strict();
-export type OtelSettings = z.infer<typeof OtelSettingsSchema>;
-
-export const ForwardSettingsSchema = z
-  .object({
-    /** Base URL of an OTLP/HTTP endpoint (an OpenTelemetry Collector, Jaeger, Tempo, a vendor). */
-    endpoint: z.string().url(),
-    protocol: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
-    /** Sent with every export (e.g. an API key): never written to disk, masked when shown. */
-    headers: z.record(z.string().min(1), z.string()).default({}),
-    /** Per export attempt, retries included. */
-    timeoutMs: ms.default(10_000),
-    /** Telemetry items (spans + logs + points) waiting to be sent; more is dropped and counted. */
-    maxQueueItems: count.default(50_000),
-    /** How often queued telemetry is sent. */
-    batchDelayMs: ms.default(1000),
-    /** After the run, how long to wait for the last exports (the report is written before). */
-    flushTimeoutMs: ms.default(5000),
-    compression: z.enum(['gzip', 'none']).default('none'),
-  })
-  .strict();
-export type ForwardSettings = z.infer<typeof ForwardSettingsSchema>;
-
-export const HamiltonSettingsSchema = z
-  .object({
-    projectId: z.union([z.string().min(1), z.number().int()]).optional(),
-    username: z.string().min(1).optional(),
-    apiUrl: z.string().url().optional(),
-    uiUrl: z.string().url().optional(),
-    /** Default `<project>::semantic_ir_v1::<repo_hash>`. */
-    dagName: z.string().min(1).optional(),
-    /** `<project>` of the default DAG name; default: the workspace folder's name. */
-    project: z.string().min(1).optional(),
-    environment: z.string().min(1).optional(),
-    semanticVersion: z.string().min(1).optional(),
-    tags: z.record(z.string().min(1), z.string()).optional(),
-  })
-  .strict();
-export type HamiltonSettings = z.infer<typeof HamiltonSettingsSchema>;
-
-export const RedactionSettingsSchema = z
-  .object({
-    enabled: z.boolean().optional(),
-    /** Replaces the default key substrings. */
-    keys: z.array(z.string().min(1)).optional(),
-    /** Added to the (default or given) key substrings. */
-    extraKeys: z.array(z.string().min(1)).optional(),
-    rules: z.array(z.enum(VALUE_RULE_NAMES as [string, ...string[]])).optional(),
-    extraPatterns: z.array(z.string().min(1)).optional(),
-  })
-  .strict();
-export type RedactionSettings = z.infer<typeof RedactionSettingsSchema>;
-
-export const LimitsSettingsSchema = z
-  .object({
-    maxAttributes: count.optional(),
-    maxValueLength: count.optional(),
-    maxBodyLength: count.optional(),
-    maxListLength: count.optional(),
-    maxMapLength: count.optional(),
-    planListKeys: z.array(z.string()).optional(),
-    maxPlanListLength: count.optional(),
-    maxSpans: count.optional(),
-    maxLogs: count.optional(),
-    maxMetricPoints: count.optional(),
-    maxBytes: count.optional(),
-  })
-  .strict();
-export type LimitsSettings = z.infer<typeof LimitsSettingsSchema>;
-
-export const RetentionSettingsSchema = z
-  .object({
-    maxRuns: z.number().int().min(1).max(100_000).optional(),
-    maxBytes: count.optional(),
-  })
-  .strict();
-export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
-
-/** `{traceId}` (and optionally `{runId}`) is replaced; must be http(s). */
-export const TraceUrlTemplateSchema = z
-  .string()
-  .refine((s) => s.includes('{traceId}'), 'must contain {traceId}')
-  .refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL');
-
-/** The CLI's `--settings FILE`: the same keys as the extension's settings, without the prefix. */
-export const DiagnosticsSettingsSchema = z
-  .object({
-    otel: OtelSettingsSchema.optional(),
-    forward: ForwardSettingsSchema.optional(),
-    traceUrlTemplate: TraceUrlTemplateSchema.optional(),
-    hamilton: HamiltonSettingsSchema.optional(),
-    redaction: RedactionSettingsSchema.optional(),
-    limits: LimitsSettingsSchema.optional(),
-    retention: RetentionSettingsSchema.optional(),
-    debug: z.boolean().optional(),
-  })
-  .strict();
-export type DiagnosticsSettings = z.infer<typeof DiagnosticsSettingsSchema>;
+const settingsSchema = lazy(() => require('./settingsSchema.js') as typeof schemas);
 
 export class SettingsError extends Error {}
 
 /** Parses a settings object; the error names the first bad setting by its path. */
 export function parseDiagnosticsSettings(raw: unknown, label = 'settings'): DiagnosticsSettings {
-  const r = DiagnosticsSettingsSchema.safeParse(raw);
+  const r = settingsSchema().DiagnosticsSettingsSchema.safeParse(raw);
   if (r.success) return r.data;
   const msgs = r.error.issues.slice(0, 5).map((i) => `${label}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`);
   throw new SettingsError(msgs.join('; '));

@@ -31,8 +31,3 @@ export function decodeBody(signal: OtlpSignal, encoding: 'protobuf' | 'json', bo
   return { request, rejectedItems, reasons };
 }
 
-/** The partial-success message of a request's rejected items ('' when none). */
-export function rejectionMessage(rejectedItems: number, reasons: readonly string[]): string {
-  if (rejectedItems === 0) return '';
-  return `${reasons.join('; ')}${rejectedItems > reasons.length ? ` (and ${rejectedItems - reasons.length} more)` : ''}`;
-}

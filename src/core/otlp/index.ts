@@ -3,7 +3,8 @@
 export { decodeProtobuf } from './from-proto.js';
 export { decodeProtobufReference } from './from-proto-reference.js';
 export { decodeJson, decodeJsonValue } from './from-json.js';
-export { decodeBody, rejectionMessage, type DecodedBody } from './decodeBody.js';
+export { decodeBody, type DecodedBody } from './decodeBody.js';
+export { rejectionMessage } from './rejection.js';
 export { normalize, reviveSpans, toAttrMap, toAttrValue } from './normalize.js';
 export { StoredSpan, spanFrom } from './spanObject.js';
 export { logsToOtlp, spansToOtlp, fromAttrMap, fromAttrValue } from './to-otlp.js';

@@ -2,7 +2,7 @@
 // HTML report, panel, tree, Problems). Documented in docs/report-schema.md.
 // Times are ISO-8601 strings (UTC, millisecond precision) or milliseconds; ids are hex.
 import { z } from 'zod';
-import { OutcomeSchema } from '../run.js';
+import { OutcomeSchema } from '../runSchema.js';
 
 export const REPORT_SCHEMA = 'build-diagnostics/report@1';
 

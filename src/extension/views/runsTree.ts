@@ -4,7 +4,8 @@
 // the copy in the bundle.
 import * as vscode from 'vscode';
 import type { z } from 'zod';
-import type { ArtifactEntrySchema, RunInfo } from '../../core/run.js';
+import type { RunInfo } from '../../core/run.js';
+import type { ArtifactEntrySchema } from '../../core/runSchema.js';
 import { commandId, ITEM } from '../registry.js';
 import type { RunsModel } from '../runsModel.js';
 import { refreshOnChange } from './refresh.js';

@@ -4,14 +4,16 @@
 import type { ReceivedExport } from '../../receiver/index.js';
 import type { DefaultPortListener } from '../../receiver/defaultPorts.js';
 import { lazy } from '../../core/lazy.js';
-import { ArtifactCollector, importArtifactFiles } from '../../bundle/artifacts.js';
+import type { ArtifactCollector, importArtifactFiles } from '../../bundle/artifacts.js';
 import type { RunStore } from '../../core/store.js';
 import type { ArtifactEntry } from '../../bundle/artifacts.js';
-import { redactDocument } from '../../core/safety/document.js';
 import type { RunIngest } from './ingest.js';
 
 const SWEEP_MS = 10_000;
 // Only for runs that listen on the standard ports (it holds a gRPC server too).
+// Only for runs that collect the build's files (and at the end).
+const artifacts = lazy(() => require('../../bundle/artifacts.js') as typeof import('../../bundle/artifacts.js'));
+const documents = lazy(() => require('../../core/safety/document.js') as typeof import('../../core/safety/document.js'));
 const defaultPorts = lazy(() => require('../../receiver/defaultPorts.js') as typeof import('../../receiver/defaultPorts.js'));
 
 export type ImportedArtifacts = ReturnType<typeof importArtifactFiles>;
@@ -38,12 +40,12 @@ export class ExtraCapture {
   /** Look for the build's files while it runs (they may be cleaned up before it ends). */
   collectArtifacts(o: { cwd: string; bundleDir: string; globs: readonly string[]; sinceMs: number; ingest: RunIngest }): void {
     if (o.globs.length === 0) return;
-    this.collector = new ArtifactCollector({
+    this.collector = new (artifacts().ArtifactCollector)({
       cwd: o.cwd,
       bundleDir: o.bundleDir,
       globs: o.globs,
       sinceMs: o.sinceMs,
-      transform: (data, path) => redactDocument(data, path, o.ingest.redactor),
+      transform: (data, path) => documents().redactDocument(data, path, o.ingest.redactor),
     });
     this.timer = setInterval(() => {
       for (const m of this.collector!.sweep()) this.warn(m);
@@ -59,7 +61,7 @@ export class ExtraCapture {
     const collector = this.collector;
     if (!collector) return {};
     for (const m of collector.sweep()) this.warn(m);
-    const imported = importArtifactFiles(store, collector.files(), { sanitize: (_signal, request) => ingest.sanitize(request) });
+    const imported = artifacts().importArtifactFiles(store, collector.files(), { sanitize: (_signal, request) => ingest.sanitize(request) });
     for (const request of imported.requests) ingest.bundle?.appendRequest(request);
     for (const w of imported.warnings) this.warn(w);
     return { imported, entries: collector.entries() };

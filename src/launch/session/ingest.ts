@@ -6,7 +6,11 @@
 // records take the synchronous path.
 import type { LogRecord, TelemetryBatch } from '../../core/model.js';
 import type { RunStore } from '../../core/store.js';
-import { logsToOtlp, normalize, rejectionMessage, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+// Not the otlp barrel: the decoders load only when needed (the ingest worker decodes).
+import { normalize } from '../../core/otlp/normalize.js';
+import { logsToOtlp } from '../../core/otlp/to-otlp.js';
+import { rejectionMessage } from '../../core/otlp/rejection.js';
+import type { OtlpRequest, OtlpSignal } from '../../core/otlp/types.js';
 import { Redactor, type RedactionConfig } from '../../core/safety/redact.js';
 import { RunBudget, resolveLimits, type BudgetRoom, type CaptureLimits } from '../../core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy } from '../../core/safety/sanitize.js';

@@ -20,13 +20,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { reviveSpans, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+import { reviveSpans } from '../../core/otlp/normalize.js';
+import type { OtlpRequest, OtlpSignal } from '../../core/otlp/types.js';
 import type { TelemetryBatch } from '../../core/model.js';
 import type { BudgetRoom, CaptureLimits, ItemCounts } from '../../core/safety/limits.js';
 import type { RedactionConfig } from '../../core/safety/redact.js';
-import { startReceiver, type Receiver } from '../../receiver/index.js';
+import type { Receiver } from '../../receiver/index.js';
+import { lazy } from '../../core/lazy.js';
 import type { PolicyStats, RootSpanId } from './prepare.js';
 import { takeSpareWorker } from './workerSpare.js';
+
+// The in-thread receiver (and with it the decoders) loads only if the worker cannot start.
+const receiverModule = lazy(() => require('../../receiver/index.js') as typeof import('../../receiver/index.js'));
 
 /** Items per slice message: one slice is one short main-thread turn (~1 ms). */
 export const SLICE_ITEMS = 128;
@@ -232,7 +237,7 @@ export class IngestPipeline {
   }
 
   private localReceiver(port: number): Promise<Receiver> {
-    return startReceiver({
+    return receiverModule().startReceiver({
       token: this.token,
       port,
       onExport: () => {

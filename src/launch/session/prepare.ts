@@ -4,13 +4,18 @@
 // run's caps and serialize the bundle's `telemetry.otlp.jsonl` line. Normalizing into the
 // model comes later, only for a request the run's caps admitted, in slices (`nextSlice`).
 import type { TelemetryBatch } from '../../core/model.js';
-import { decodeBody, type OtlpRequest, type OtlpSignal } from '../../core/otlp/index.js';
+import type { OtlpRequest, OtlpSignal } from '../../core/otlp/types.js';
+import { lazy } from '../../core/lazy.js';
 import { Redactor, type RedactionConfig } from '../../core/safety/redact.js';
 import { resolveLimits, type CaptureLimits, type ItemCounts } from '../../core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest, type SanitizePolicy, type SanitizeStats } from '../../core/safety/sanitize.js';
 
 const UNLIMITED = resolveLimits({}, true);
 const toUtf8 = new TextEncoder();
+
+// Loaded by the first request, not with the session: the CLI's main thread only decodes
+// when the ingest worker cannot run.
+const codec = lazy(() => require('../../core/otlp/decodeBody.js') as typeof import('../../core/otlp/decodeBody.js'));
 
 export interface RootSpanId {
   traceId: string;
@@ -84,7 +89,7 @@ export class RequestPreparer {
     body: Uint8Array,
     skip?: (counts: ItemCounts, own: boolean) => boolean,
   ): PreparedRequest {
-    const { request, rejectedItems, reasons } = decodeBody(signal, encoding, body);
+    const { request, rejectedItems, reasons } = codec().decodeBody(signal, encoding, body);
     const own = signal === 'traces' && isRootSpanRequest(request, this.root);
     const counts = countItems(request);
     if (skip?.(counts, own)) return { signal, request, counts, own, rejectedItems, reasons };

@@ -3,7 +3,8 @@
 // into the store through `emit`).
 import type { LogRecord } from '../../core/model.js';
 import type { RunStore } from '../../core/store.js';
-import { StallMonitor } from '../../core/analysis/monitor.js';
+import type { StallMonitor } from '../../core/analysis/monitor.js';
+import { lazy } from '../../core/lazy.js';
 import { checkDataset, type DatasetDecl } from '../../core/analysis/datasetCheck.js';
 import type { Stall } from '../../core/report/schema.js';
 import { sampleProcessTree } from '../procstat.js';
@@ -21,8 +22,11 @@ export interface StallWatchOptions {
   notify: (stall: Stall, state: 'start' | 'update' | 'end') => void;
 }
 
+// The analyses behind the watch load when it starts, just after the build does.
+const monitorModule = lazy(() => require('../../core/analysis/monitor.js') as typeof import('../../core/analysis/monitor.js'));
+
 export function startStallWatch(o: StallWatchOptions): { stop(): void } {
-  const monitor = new StallMonitor({
+  const monitor: StallMonitor = new (monitorModule().StallMonitor)({
     store: o.store,
     thresholdS: o.thresholdS,
     taskAttributes: o.taskAttributes,
