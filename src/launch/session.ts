@@ -213,7 +213,7 @@ export class BuildSession {
 
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { fs: this.opts.bundleFs, onError: (m) => this.warn(m) });
     this.ingest.bundle = this.bundle;
-    const token = randomBytes(32).toString('hex');
+    let token = randomBytes(32).toString('hex');
     let rootIds: { traceId: string; spanId: string };
     let rootStartMs: number;
     try {
@@ -222,6 +222,8 @@ export class BuildSession {
       // The run's receiver runs in the ingest worker (session/pipeline.ts).
       this.ingest.onWarning = (m) => this.warn(m);
       this.receiver = await this.ingest.startReceiver(token);
+      // A spare worker (the CLI's) was listening before this session, with a token of its own.
+      token = this.ingest.bearerToken;
       if (this.opts.protocol === 'grpc') this.grpc = await grpcReceiver().startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
       // The root span's ids now, the span itself (and the OTel SDK) once the build is started.

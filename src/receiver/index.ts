@@ -33,18 +33,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TelemetryBatch } from '../core/model.js';
-import {
-  OtlpDecodeError,
-  RpcCode,
-  decodeBody,
-  encodeExportResponse,
-  encodeRpcStatus,
-  normalize,
-  rejectionMessage,
-  type OtlpRequest,
-  type OtlpSignal,
-} from '../core/otlp/index.js';
+// Not the otlp barrel: the decoders and encoders (and protobufjs) load with the first
+// request, not while the receiver starts (the CLI waits for it before starting the build).
+import { OtlpDecodeError, type OtlpRequest, type OtlpSignal } from '../core/otlp/types.js';
+import { RpcCode } from '../core/otlp/rpcCode.js';
+import { normalize } from '../core/otlp/normalize.js';
+import { rejectionMessage } from '../core/otlp/rejection.js';
+import { lazy } from '../core/lazy.js';
 import { BadBodyEncoding, BodyTooLarge, ClientGone, ReceiverBusy, readBodyChunks, type InflightBudget } from './body.js';
+
+const codec = lazy(() => ({
+  ...(require('../core/otlp/decodeBody.js') as typeof import('../core/otlp/decodeBody.js')),
+  ...(require('../core/otlp/encode.js') as typeof import('../core/otlp/encode.js')),
+}));
 
 export interface ReceiverOptions {
   /** Per-run bearer token; requests must send `Authorization: Bearer <token>`. */
@@ -164,7 +165,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     counts.rejected++;
     safeCall(() => opts.onRejected?.({ status: err.status, message: err.message, path }));
     if (res.headersSent || res.destroyed) return;
-    const body = encodeRpcStatus(enc, err.rpcCode, err.message);
+    const body = codec().encodeRpcStatus(enc, err.rpcCode, err.message);
     // When the body was not (fully) read, the connection cannot be reused: say so, discard
     // what the client still sends without buffering it, and drop the socket after a grace.
     const incomplete = !req.complete;
@@ -235,7 +236,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       }
 
       counts.accepted++;
-      const out = encodeExportResponse(signal, enc, rejectedItems > 0 ? { rejected: rejectedItems, message } : undefined);
+      const out = codec().encodeExportResponse(signal, enc, rejectedItems > 0 ? { rejected: rejectedItems, message } : undefined);
       res.writeHead(200, {
         'Content-Type': enc === 'json' ? 'application/json' : 'application/x-protobuf',
         'Content-Length': String(Buffer.byteLength(out)),
@@ -288,7 +289,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
 /** The in-thread path: decode, then the sink (which may throw, see onExport). */
 function decodeAndExport(signal: OtlpSignal, enc: Encoding, body: Buffer, onExport: (exp: ReceivedExport) => void): { rejectedItems: number; message: string } {
-  const { request, rejectedItems, reasons } = decodeBody(signal, enc, body);
+  const { request, rejectedItems, reasons } = codec().decodeBody(signal, enc, body);
   // The model is built on first use: the run session normalizes the request itself
   // after redaction, so for it this work would be wasted (a sixth of ingest time).
   let batch: TelemetryBatch | undefined;

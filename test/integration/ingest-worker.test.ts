@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { RunStore } from '../../src/core/store.js';
 import type { OtlpRequest } from '../../src/core/otlp/index.js';
 import { BundleWriter, TELEMETRY_FILE } from '../../src/bundle/writer.js';
 import { newRunInfo } from '../../src/core/run.js';
 import { RunIngest } from '../../src/launch/session/ingest.js';
-import { SLICE_ITEMS } from '../../src/launch/session/pipeline.js';
+import { SLICE_ITEMS, type HeadMessage, type WorkerIn, type WorkerOut } from '../../src/launch/session/pipeline.js';
 import { post } from './receiver-client.js';
 import { EXAMPLE, bundleSpans, runCli, tempDir } from './helpers/cli.js';
 
@@ -129,6 +130,46 @@ test('a worker that dies: a warning, the receiver goes on at the same address in
   assert.equal((await t.send('not json')).status, 400);
   const lines = await t.finish();
   assert.equal(lines.length, 2);
+});
+
+test('a spare worker listens as soon as it boots, with a token of its own; a request before its settings is held, then kept', { timeout: 30_000 }, async () => {
+  // The built worker (dist/ingest-worker.js) as the CLI's entry starts it: no settings yet.
+  const w = new Worker(join(__dirname, '..', '..', 'dist', 'ingest-worker.js'), { workerData: { prewarm: true } });
+  try {
+    const heads: HeadMessage[] = [];
+    const listening = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+      w.on('message', (m: WorkerOut) => {
+        if (m.t === 'listening') resolve(m);
+        else if (m.t === 'head') {
+          heads.push(m);
+          w.postMessage({ t: 'done', id: m.id } satisfies WorkerIn);
+        }
+      });
+      w.once('error', reject);
+    });
+    assert.match(listening.token, /^[0-9a-f]{64}$/);
+    const headers = { Authorization: `Bearer ${listening.token}`, 'Content-Type': 'application/json' };
+    assert.equal((await post(listening.url, '/v1/traces', { headers: { ...headers, Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(spans(0, 1)) })).status, 401);
+    // Before the settings: held, not answered.
+    let answered = false;
+    const early = post(listening.url, '/v1/traces', { headers, body: JSON.stringify(spans(1, 3)) }).then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(answered, false);
+    assert.equal(heads.length, 0);
+    const channel = new MessageChannel();
+    const slices: unknown[] = [];
+    channel.port1.on('message', (m: unknown) => slices.push(m));
+    const init = { options: {}, withRequest: false, sliceItems: SLICE_ITEMS, token: 'not-used-by-a-spare', data: channel.port2 };
+    w.postMessage({ t: 'init', init } satisfies WorkerIn, [channel.port2]);
+    const res = await early;
+    assert.equal(res.status, 200);
+    assert.equal(heads.length, 1);
+    assert.deepEqual(heads[0]!.counts.spans, 3);
+    assert.equal(slices.length, 1);
+    channel.port1.close();
+  } finally {
+    await w.terminate();
+  }
 });
 
 test('build-diag run boots its ingest worker before loading the CLI bundle (one worker, the spare) and the build\'s telemetry goes through it', { timeout: 60_000 }, async () => {

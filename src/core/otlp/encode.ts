@@ -50,16 +50,7 @@ export function encodeExportResponse(
   return type.encode(type.fromObject(body)).finish();
 }
 
-/** gRPC status codes used in error bodies (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
-export const RpcCode = {
-  INVALID_ARGUMENT: 3,
-  NOT_FOUND: 5,
-  RESOURCE_EXHAUSTED: 8,
-  INTERNAL: 13,
-  UNIMPLEMENTED: 12,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-} as const;
+export { RpcCode } from './rpcCode.js';
 
 /** A google.rpc.Status body for 4xx/5xx responses, in the request's encoding. */
 export function encodeRpcStatus(encoding: 'protobuf' | 'json', code: number, message: string): Uint8Array | string {

@@ -4,7 +4,7 @@
 // (RequestPreparer) and normalization into the model, posted in slices of at most
 // `sliceItems` items on the data port, which the main thread reads one slice per turn.
 // Protocol with the main thread:
-//   out: listening {url, port} once; per request, its slices {id, batch} on the data port,
+//   out: listening {url, port, token} once; per request, its slices {id, batch} on the data port,
 //        then head {id, signal, counts, own, line, slices, stats[, request]}; synced; closed
 //   in:  root {root} · room {room} · done {id}: answer the request · sync · close
 // A body that does not decode is answered 400 here and never reaches the main thread. A
@@ -12,6 +12,7 @@
 // is only decoded and counted.
 // The thread runs at a lower scheduling priority where the OS allows (Linux): on a busy
 // machine the host's main thread, not this one, gets the CPU first.
+import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -23,7 +24,9 @@ import type { ExportOutcome, HeadMessage, WorkerIn, WorkerInit, WorkerOut } from
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.js runs as a worker thread');
-// Started with its settings, or as a spare (workerSpare.ts) that receives them as `init`.
+// Started with its settings, or as a spare (workerSpare.ts) that receives them as `init`. A
+// spare listens at once, with a token of its own that it announces: the CLI starts the build
+// as soon as this thread listens, so its boot is on the path to the build's start.
 let init: WorkerInit;
 let preparer: RequestPreparer;
 let room: BudgetRoom | undefined;
@@ -96,20 +99,32 @@ function lowerPriority(): void {
   }
 }
 
+/** Resolves once the settings are known: a spare may be asked before (in practice the build
+ * cannot know the token before the session has sent them, but nothing relies on that). */
+let settled: () => void = () => undefined;
+const ready = new Promise<void>((r) => (settled = r));
+
 function begin(settings: WorkerInit): void {
-  if (receiver || init) return;
+  if (init) return;
   init = settings;
   preparer = new RequestPreparer(init.options);
+  settled();
+  if (!receiver && !starting) listen(init.token);
+}
+
+let starting = false;
+function listen(token: string): void {
+  starting = true;
   startReceiver({
-    token: init.token,
+    token,
     onExport: () => {
       throw new Error('unreachable: onBody takes every request');
     },
-    onBody: (raw) => handle(raw.signal, raw.encoding, raw.chunks),
+    onBody: (raw) => (init ? handle(raw.signal, raw.encoding, raw.chunks) : ready.then(() => handle(raw.signal, raw.encoding, raw.chunks))),
   }).then(
     (r) => {
       receiver = r;
-      post({ t: 'listening', url: r.url, port: r.port });
+      post({ t: 'listening', url: r.url, port: r.port, token });
     },
     (e: unknown) => {
       throw e instanceof Error ? e : new Error(String(e));
@@ -117,4 +132,5 @@ function begin(settings: WorkerInit): void {
   );
 }
 
-if (!(workerData as { prewarm?: boolean } | null)?.prewarm) begin(workerData as WorkerInit);
+if ((workerData as { prewarm?: boolean } | null)?.prewarm) listen(randomBytes(32).toString('hex'));
+else begin(workerData as WorkerInit);

@@ -85,7 +85,8 @@ export interface HeadMessage {
 
 export type WorkerOut =
   | HeadMessage
-  | { t: 'listening'; url: string; port: number }
+  /** `token`: the bearer token it checks (a spare's own, see workerSpare.ts). */
+  | { t: 'listening'; url: string; port: number; token: string }
   | { t: 'synced' }
   | { t: 'closed' };
 
@@ -163,6 +164,12 @@ export class IngestPipeline {
     };
   }
 
+  /** The bearer token the receiver checks: the one given to startReceiver, or a spare
+   * worker's own (it was listening before the session existed). */
+  get bearerToken(): string {
+    return this.token;
+  }
+
   get usesWorker(): boolean {
     return this.worker !== undefined;
   }
@@ -197,15 +204,16 @@ export class IngestPipeline {
     const channel = new MessageChannel();
     const workerData: WorkerInit = { ...init, sliceItems: SLICE_ITEMS, data: channel.port2 };
     // A spare started at the CLI's start is already booted: it gets its settings by message.
+    // It listens already, or soon, with a token of its own (workerSpare.ts).
     const spare = where.eval ? undefined : takeSpareWorker(where.script);
     let w: Worker;
     try {
-      w = spare ?? new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
+      w = spare?.worker ?? new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
     } catch (e) {
       channel.port1.close();
       return e instanceof Error ? e.message : String(e);
     }
-    const listening = new Promise<{ url: string; port: number } | string>((resolve) => {
+    const listening = new Promise<Extract<WorkerOut, { t: 'listening' }> | string>((resolve) => {
       w.on('message', (m: WorkerOut) => {
         if (m.t === 'listening') resolve(m);
         else if (this.worker === w) this.onMessage(m);
@@ -213,8 +221,8 @@ export class IngestPipeline {
       w.once('error', (e) => resolve(e instanceof Error ? e.message : String(e)));
       w.once('exit', (code) => resolve(`it exited with code ${code}`));
     });
-    if (spare) spare.postMessage({ t: 'init', init: workerData } satisfies WorkerIn, [channel.port2]);
-    const r = await listening;
+    if (spare) spare.worker.postMessage({ t: 'init', init: workerData } satisfies WorkerIn, [channel.port2]);
+    const r = await (spare ? Promise.race([spare.listening, listening]) : listening);
     if (typeof r === 'string') {
       channel.port1.close();
       void w.terminate();
@@ -224,6 +232,7 @@ export class IngestPipeline {
     this.data = channel.port1;
     this.url = r.url;
     this.port = r.port;
+    this.token = r.token;
     w.on('error', (e) => void this.lost(w, e instanceof Error ? e.message : String(e)));
     w.on('exit', (code) => void this.lost(w, `it exited with code ${code}`));
     if (this.root) this.post({ t: 'root', root: this.root });

@@ -1,32 +1,48 @@
 // A spare ingest worker started at the very beginning of `build-diag run` (src/cli/entry.ts),
-// before the CLI bundle is even compiled: a worker thread takes ~50 ms to boot and load its
-// script, and the build cannot be started before its receiver listens. The session takes
-// the spare (pipeline.ts) and sends it its settings; without one it starts a worker itself.
+// before the CLI bundle is even compiled: a worker thread takes tens of milliseconds to boot
+// and load its script, and the build cannot be started before its receiver listens. The
+// spare starts listening as soon as it has booted, with a bearer token of its own that it
+// announces in its `listening` message (kept here until the session takes the spare). The
+// session (pipeline.ts) takes it, adopts its token and sends its settings as `init`; without
+// a spare it starts a worker itself.
 // Only node built-ins here: the CLI's tiny entry bundles this file.
 import { Worker } from 'node:worker_threads';
 
 const KEY = Symbol.for('build-diagnostics.ingest-worker-spare');
 
+/** The spare's `listening` message, or why it never came. */
+export type SpareListening = { t: 'listening'; url: string; port: number; token: string } | string;
+
 interface Spare {
   worker: Worker;
   script: string;
   dead: boolean;
+  listening: Promise<SpareListening>;
 }
 
 type WithSpare = typeof globalThis & { [KEY]?: Spare };
 
-/** Starts a worker on `script` that waits for its settings (an `init` message). It does not
- * keep the process alive until taken. Failing to start is not an error: the session starts
- * one itself. */
+/** Starts a worker on `script` that listens and waits for its settings (an `init` message).
+ * It does not keep the process alive until taken. Failing to start is not an error: the
+ * session starts one itself. */
 export function prewarmIngestWorker(script: string): void {
   try {
     const worker = new Worker(script, { workerData: { prewarm: true } });
-    const spare: Spare = { worker, script, dead: false };
-    const died = (): void => {
+    let settle: (l: SpareListening) => void = () => undefined;
+    const listening = new Promise<SpareListening>((r) => (settle = r));
+    const spare: Spare = { worker, script, dead: false, listening };
+    const died = (why: string): void => {
       spare.dead = true;
+      settle(why);
     };
-    worker.once('error', died);
-    worker.once('exit', died);
+    const onMessage = (m: { t?: string }): void => {
+      if (m?.t !== 'listening') return;
+      worker.off('message', onMessage);
+      settle(m as SpareListening);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', (e) => died(e instanceof Error ? e.message : String(e)));
+    worker.once('exit', (code) => died(`it exited with code ${code}`));
     worker.unref();
     (globalThis as WithSpare)[KEY] = spare;
   } catch {
@@ -34,8 +50,9 @@ export function prewarmIngestWorker(script: string): void {
   }
 }
 
-/** The spare for `script`, if one is alive (at most once); the caller sends it `init`. */
-export function takeSpareWorker(script: string): Worker | undefined {
+/** The spare for `script`, if one is alive (at most once), with its `listening` message to
+ * come; the caller sends it `init`. */
+export function takeSpareWorker(script: string): { worker: Worker; listening: Promise<SpareListening> } | undefined {
   const g = globalThis as WithSpare;
   const spare = g[KEY];
   g[KEY] = undefined;
@@ -44,8 +61,6 @@ export function takeSpareWorker(script: string): Worker | undefined {
     void spare.worker.terminate();
     return undefined;
   }
-  spare.worker.removeAllListeners('error');
-  spare.worker.removeAllListeners('exit');
   spare.worker.ref();
-  return spare.worker;
+  return { worker: spare.worker, listening: spare.listening };
 }
