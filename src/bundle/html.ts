@@ -5,6 +5,7 @@
 // Order: the head (report + spans in column form) before the app script, the parts (span
 // details, log lines) after it, so the app paints the first screen while the browser is
 // still reading the bulk of the file.
+import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,11 +28,34 @@ export function webviewAssetDir(): string {
 
 let cachedAssets: { dir: string; assets: HtmlAssets } | undefined;
 
+/** A file as text: a latin1 copy when it is ASCII (our bundles are), else UTF-8. */
+function readText(path: string): string {
+  const bytes = readFileSync(path);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+/** Loads (and prepares for inlining) the app once, ahead of the first report: a run calls this
+ * while its build runs, so that writing report.html at the end does not wait for it. */
+export function warmHtmlAssets(): void {
+  inlined(loadHtmlAssets());
+}
+
+/** The assets as inlined in the page (see guardInline), computed once per assets object. */
+const inlinedAssets = new WeakMap<HtmlAssets, HtmlAssets>();
+function inlined(assets: HtmlAssets): HtmlAssets {
+  let out = inlinedAssets.get(assets);
+  if (!out) {
+    out = { js: guardInline(assets.js, 'script'), css: guardInline(assets.css, 'style') };
+    inlinedAssets.set(assets, out);
+  }
+  return out;
+}
+
 export function loadHtmlAssets(dir: string = webviewAssetDir()): HtmlAssets {
   if (cachedAssets?.dir === dir) return cachedAssets.assets;
   // The source map comment would point at a file the report does not carry.
-  const js = readFileSync(join(dir, 'main.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-  const css = readFileSync(join(dir, 'main.css'), 'utf8').replace(/\/\*# sourceMappingURL=\S+ \*\/\s*$/, '');
+  const js = readText(join(dir, 'main.js')).replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  const css = readText(join(dir, 'main.css')).replace(/\/\*# sourceMappingURL=\S+ \*\/\s*$/, '');
   const assets = { js, css };
   cachedAssets = { dir, assets };
   return assets;
@@ -67,7 +91,7 @@ export interface RenderOptions {
 }
 
 export function renderHtmlReport(snapshot: RunSnapshot, opts: RenderOptions = {}): string {
-  const assets = opts.assets ?? loadHtmlAssets();
+  const assets = inlined(opts.assets ?? loadHtmlAssets());
   const nonce = opts.nonce ?? randomBytes(18).toString('base64');
   const run = snapshot.report.run;
   const title = `Build run ${run.runId} · ${run.command} · ${run.outcome}`;
@@ -91,13 +115,13 @@ export function renderHtmlReport(snapshot: RunSnapshot, opts: RenderOptions = {}
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style nonce="${nonce}">${guardInline(assets.css, 'style')}</style>`,
+    `<style nonce="${nonce}">${assets.css}</style>`,
     '</head>',
     '<body>',
     '<noscript>This report needs JavaScript to show the run. The same data is in report.json next to it.</noscript>',
     '<div id="root"></div>',
     `<script type="application/json" id="run-data">${jsonForScriptElement(head)}</script>`,
-    `<script nonce="${nonce}">${guardInline(assets.js, 'script')}</script>`,
+    `<script nonce="${nonce}">${assets.js}</script>`,
     ...parts.map((m, i) => `<script type="application/json" data-part="${i}">${jsonForScriptElement(m)}</script>`),
     '</body>',
     '</html>',

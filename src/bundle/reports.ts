@@ -9,8 +9,18 @@ import { RunStore } from '../core/store.js';
 import type { RunInfo } from '../core/run.js';
 import { importArtifactFiles } from './artifacts.js';
 import { REPORT_JSON, REPORT_MD, describe, writeAtomic } from './writer.js';
-import { writeHtmlReport } from './html.js';
+import { warmHtmlAssets, writeHtmlReport } from './html.js';
 import { buildSnapshot } from '../protocol/snapshot.js';
+
+/** What the reports of a run read besides the run (the app inlined in report.html), read
+ * ahead: the session calls this while the build runs. Failures are left to writeReports. */
+export function prepareReports(): void {
+  try {
+    warmHtmlAssets();
+  } catch {
+    // reported by writeReports, which tries again
+  }
+}
 
 export interface ReportSink {
   readonly dir: string;

@@ -277,7 +277,7 @@ export class BuildSession {
         this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
       }
       try {
-        reports(); // the end of the run needs them: loaded now rather than after the build
+        reports().prepareReports(); // the end of the run needs them: loaded now rather than after the build
       } catch {
         // loaded again (and reported) when the reports are written
       }
