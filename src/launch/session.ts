@@ -123,7 +123,8 @@ export interface SessionResult {
 }
 
 export class BuildSession {
-  readonly runId = uuidv7();
+  // node:crypto's random bytes: WebCrypto (the default) is one more module to load at start.
+  readonly runId = uuidv7(Date.now(), randomBytes);
   readonly store: RunStore;
   readonly bundleDir: string;
   readonly limits: CaptureLimits;

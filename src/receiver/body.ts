@@ -1,7 +1,10 @@
 // Reads a request body with a hard size limit applied to the *decompressed* bytes, while
 // streaming: a gzip bomb is cut off after `maxBytes` of output, never inflated in full.
 import type { IncomingMessage } from 'node:http';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
+
+// zlib loads with the first gzip body, not with the receiver (whose start the CLI waits for).
+const zlib = (): typeof import('node:zlib') => require('node:zlib') as typeof import('node:zlib');
 
 export class BodyTooLarge extends Error {}
 /** The body could not be decompressed (corrupt gzip). */
@@ -74,7 +77,7 @@ export function readBodyChunks(req: IncomingMessage, opts: ReadBodyOptions): Pro
     req.on('close', onClose);
     req.on('error', (e) => finish(new ClientGone(e.message)));
     if (opts.gzip) {
-      gunzip = createGunzip();
+      gunzip = zlib().createGunzip();
       gunzip.on('data', onData);
       gunzip.on('end', () => finish(undefined));
       gunzip.on('error', (e) => finish(new BadBodyEncoding(`invalid gzip body: ${e.message}`)));
