@@ -16,7 +16,10 @@ import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { normalize, rejectionMessage, type OtlpSignal } from '../../core/otlp/index.js';
+// Not the otlp barrel: the decoders load with the first request (prepare.ts), after listening.
+import { normalize } from '../../core/otlp/normalize.js';
+import { rejectionMessage } from '../../core/otlp/rejection.js';
+import type { OtlpSignal } from '../../core/otlp/types.js';
 import { beyondRoom, type BudgetRoom } from '../../core/safety/limits.js';
 import { startReceiver, type Receiver } from '../../receiver/index.js';
 import { joinChunks, nextSlice, RequestPreparer } from './prepare.js';
