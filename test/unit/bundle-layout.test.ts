@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -114,6 +115,33 @@ test('until the build is started, the CLI evaluates no schema, decoder, analysis
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the ingest worker listens before it has evaluated a decoder, an encoder or protobufjs', async () => {
+  // A spare worker from the sources (tsx), as the CLI's entry starts it: once it listens, the
+  // modules it has evaluated. The decoders load with the first request.
+  const code =
+    `require(${JSON.stringify(require.resolve('tsx/cjs'))});\n` +
+    `require(${JSON.stringify(join(ROOT, 'src', 'launch', 'session', 'ingest-worker.ts'))});\n` +
+    "const { parentPort } = require('node:worker_threads');\n" +
+    "parentPort.on('message', (m) => { if (m && m.t === 'modules?') parentPort.postMessage({ t: 'modules', list: Object.keys(require.cache) }); });\n";
+  const w = new Worker(code, { eval: true, workerData: { prewarm: true } });
+  try {
+    const list = await new Promise<string[]>((resolve, reject) => {
+      w.on('message', (m: { t: string; list?: string[] }) => {
+        if (m.t === 'listening') w.postMessage({ t: 'modules?' });
+        else if (m.t === 'modules') resolve(m.list!);
+      });
+      w.once('error', reject);
+    });
+    const isLoaded = (part: string) => list.some((f) => f.replace(/\\/g, '/').includes(part));
+    assert.ok(isLoaded('src/receiver/index.ts'), 'the receiver is loaded');
+    for (const later of ['node_modules/protobufjs/', 'src/core/otlp/from-proto.ts', 'src/core/otlp/from-json.ts', 'src/core/otlp/encode.ts', 'src/core/otlp/decodeBody.ts']) {
+      assert.ok(!isLoaded(later), `${later} is evaluated before the worker listens`);
+    }
+  } finally {
+    await w.terminate();
   }
 });
 
