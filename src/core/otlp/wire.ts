@@ -59,23 +59,72 @@ function span(r: Reader): number {
 const SLOTS = 8192;
 const MAX_INTERN = 64;
 const strSlots: (string | undefined)[] = new Array(SLOTS);
+/** The bytes of each slot's string (MAX_INTERN bytes a slot) and its length, so a lookup
+ * compares bytes with bytes, four at a time, instead of characters with bytes. */
+const strKeyBytes = new Uint8Array(SLOTS * MAX_INTERN);
+const strKeyView = new DataView(strKeyBytes.buffer);
+const strKeyLens = new Uint8Array(SLOTS);
 /** Scratch arrays by length, so String.fromCharCode.apply builds one flat string. */
 const scratch: number[][] = [];
 for (let i = 0; i <= MAX_INTERN * 2; i++) scratch.push(new Array<number>(i).fill(0));
 
-function asciiHash(buf: Uint8Array, start: number, end: number): number {
-  let h = (end - start) | 0;
+/** A DataView of the body being read (the last one asked for), for 32-bit reads. */
+let viewOf: Uint8Array | undefined;
+let view = new DataView(new ArrayBuffer(0));
+function viewFor(buf: Uint8Array): DataView {
+  if (buf !== viewOf) {
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    viewOf = buf;
+  }
+  return view;
+}
+
+/** The slot of ASCII bytes [start, end) (4 ≤ length ≤ MAX_INTERN), or -1 when a byte is not
+ * ASCII. Hashes 32-bit words; the last word overlaps the one before when the length is not
+ * a multiple of four (the length is mixed in, so this stays a function of the bytes). */
+function asciiHash4(v: DataView, start: number, end: number): number {
+  let h = Math.imul(end - start, 0x9e3779b1);
+  let any = 0;
+  const last = end - 4;
+  for (let i = start; i < last; i += 4) {
+    const w = v.getInt32(i, true);
+    any |= w;
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  const w = v.getInt32(last, true);
+  any |= w;
+  h = Math.imul(h ^ w, 0x01000193);
+  h ^= h >>> 13;
+  if (any & 0x80808080) return -1;
+  return (h >>> 0) & (SLOTS - 1);
+}
+
+function asciiHashShort(buf: Uint8Array, start: number, end: number): number {
+  let h = end - start;
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
     if (c & 0x80) return -1;
     h = Math.imul(h ^ c, 0x01000193);
   }
+  h ^= h >>> 13;
   return (h >>> 0) & (SLOTS - 1);
 }
 
-function sameAscii(s: string, buf: Uint8Array, start: number, end: number): boolean {
-  if (s.length !== end - start) return false;
-  for (let i = start, j = 0; i < end; i++, j++) if (s.charCodeAt(j) !== buf[i]) return false;
+/** Whether the slot holds exactly the bytes [start, end) (length ≥ 4), word by word. */
+function sameKey4(slot: number, v: DataView, start: number, end: number): boolean {
+  const n = end - start;
+  if (strKeyLens[slot] !== n) return false;
+  const at = slot * MAX_INTERN - start;
+  const last = end - 4;
+  for (let i = start; i < last; i += 4) if (strKeyView.getInt32(at + i, true) !== v.getInt32(i, true)) return false;
+  return strKeyView.getInt32(at + last, true) === v.getInt32(last, true);
+}
+
+function sameKeyShort(slot: number, buf: Uint8Array, start: number, end: number): boolean {
+  if (strKeyLens[slot] !== end - start) return false;
+  const at = slot * MAX_INTERN - start;
+  for (let i = start; i < end; i++) if (strKeyBytes[at + i] !== buf[i]) return false;
   return true;
 }
 
@@ -88,12 +137,24 @@ export function readString(r: Reader): string {
   const n = end - start;
   if (n === 0) return '';
   if (n <= MAX_INTERN) {
-    const slot = asciiHash(buf, start, end);
+    let slot: number;
+    if (n >= 4) {
+      const v = viewFor(buf);
+      slot = asciiHash4(v, start, end);
+      if (slot >= 0 && sameKey4(slot, v, start, end)) return strSlots[slot]!;
+    } else {
+      slot = asciiHashShort(buf, start, end);
+      if (slot >= 0 && sameKeyShort(slot, buf, start, end)) return strSlots[slot]!;
+    }
     if (slot >= 0) {
-      const hit = strSlots[slot];
-      if (hit !== undefined && sameAscii(hit, buf, start, end)) return hit;
       const codes = scratch[n]!;
-      for (let i = 0; i < n; i++) codes[i] = buf[start + i]!;
+      const at = slot * MAX_INTERN;
+      for (let i = 0; i < n; i++) {
+        const c = buf[start + i]!;
+        codes[i] = c;
+        strKeyBytes[at + i] = c;
+      }
+      strKeyLens[slot] = n;
       const s = String.fromCharCode.apply(null, codes);
       strSlots[slot] = s;
       return s;
