@@ -21,7 +21,7 @@ import {
   type OtlpSpanEvent,
   type OtlpSpanLink,
 } from './types.js';
-import { createReader, enter, lastFixed64, leave, readFixed32, readFixed64, readHex, readString, skip } from './wire.js';
+import { createReader, enter, lastFixed64, leave, readFixed32, readFixed64, readHex, readString, releaseBody, skip } from './wire.js';
 
 export function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array, opts?: DecodeOptions): OtlpRequest {
   if (signal === 'metrics') return decodeProtobufReference(signal, bytes, opts);
@@ -32,6 +32,8 @@ export function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array, opts?: Dec
     if (e instanceof OtlpDecodeError) throw e;
     const why = e instanceof Error ? e.message : String(e);
     throw new OtlpDecodeError(`invalid protobuf ${signal === 'traces' ? 'ExportTraceServiceRequest' : 'ExportLogsServiceRequest'}: ${why}`);
+  } finally {
+    releaseBody();
   }
 }
 

@@ -14,6 +14,12 @@ export function createReader(bytes: Uint8Array): Reader {
   return ReaderClass.create(bytes);
 }
 
+/** Forgets the last body's DataView (see viewFor), so it does not keep the body alive. */
+export function releaseBody(): void {
+  viewOf = undefined;
+  view = EMPTY_VIEW;
+}
+
 export function recursionLimit(): number {
   return ReaderClass.recursionLimit;
 }
@@ -69,8 +75,9 @@ const scratch: number[][] = [];
 for (let i = 0; i <= MAX_INTERN * 2; i++) scratch.push(new Array<number>(i).fill(0));
 
 /** A DataView of the body being read (the last one asked for), for 32-bit reads. */
+const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));
 let viewOf: Uint8Array | undefined;
-let view = new DataView(new ArrayBuffer(0));
+let view: DataView = EMPTY_VIEW;
 function viewFor(buf: Uint8Array): DataView {
   if (buf !== viewOf) {
     view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
