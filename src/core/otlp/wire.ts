@@ -63,7 +63,11 @@ function span(r: Reader): number {
 // ---- interning ---------------------------------------------------------------------
 
 const SLOTS = 8192;
+export const INTERN_SLOTS = SLOTS;
 const MAX_INTERN = 64;
+/** The intern slot of the string {@link readString} returned last, or -1 when it was not
+ * interned (empty, long, not ASCII): lets shared-values.ts share objects by slot. */
+export const lastString = { slot: -1 };
 const strSlots: (string | undefined)[] = new Array(SLOTS);
 /** The bytes of each slot's string (MAX_INTERN bytes a slot) and its length, so a lookup
  * compares bytes with bytes, four at a time, instead of characters with bytes. */
@@ -142,16 +146,23 @@ export function readString(r: Reader): string {
   const end = r.pos;
   const buf = r.buf;
   const n = end - start;
+  lastString.slot = -1;
   if (n === 0) return '';
   if (n <= MAX_INTERN) {
     let slot: number;
     if (n >= 4) {
       const v = viewFor(buf);
       slot = asciiHash4(v, start, end);
-      if (slot >= 0 && sameKey4(slot, v, start, end)) return strSlots[slot]!;
+      if (slot >= 0 && sameKey4(slot, v, start, end)) {
+        lastString.slot = slot;
+        return strSlots[slot]!;
+      }
     } else {
       slot = asciiHashShort(buf, start, end);
-      if (slot >= 0 && sameKeyShort(slot, buf, start, end)) return strSlots[slot]!;
+      if (slot >= 0 && sameKeyShort(slot, buf, start, end)) {
+        lastString.slot = slot;
+        return strSlots[slot]!;
+      }
     }
     if (slot >= 0) {
       const codes = scratch[n]!;
@@ -164,6 +175,7 @@ export function readString(r: Reader): string {
       strKeyLens[slot] = n;
       const s = String.fromCharCode.apply(null, codes);
       strSlots[slot] = s;
+      lastString.slot = slot;
       return s;
     }
   }
@@ -294,9 +306,19 @@ export function u64Decimal(lo: number, hi: number): string {
   return c > 0 ? String(c) + pad7(b) + pad7(a) : String(b) + pad7(a);
 }
 
+/** Low and high 32 bits (as int32) of the last varint read by {@link readVarint64Parts}. */
+export const lastVarint = { lo: 0, hi: 0 };
+
 /** A varint as a signed 64-bit decimal string (int64), like protobufjs's `int64()` (which
  * allocates a Long): out of range past the end, invalid after 10 bytes. */
 export function readVarint64(r: Reader): string {
+  readVarint64Parts(r);
+  return i64Decimal(lastVarint.lo, lastVarint.hi);
+}
+
+/** A varint's two 32-bit halves into {@link lastVarint}; the checks of
+ * {@link readVarint64}. */
+export function readVarint64Parts(r: Reader): void {
   const buf = r.buf;
   let pos = r.pos;
   const len = r.len;
@@ -312,7 +334,9 @@ export function readVarint64(r: Reader): string {
     } else hi |= (b & 127) << (7 * (i - 5) + 3);
     if (b < 128) {
       r.pos = pos;
-      return i64Decimal(lo >>> 0, hi >>> 0);
+      lastVarint.lo = lo | 0;
+      lastVarint.hi = hi | 0;
+      return;
     }
   }
   r.pos = pos;
