@@ -100,15 +100,13 @@ function asciiHash4(v: DataView, start: number, end: number): number {
   for (let i = start; i < last; i += 4) {
     const w = v.getInt32(i, true);
     any |= w;
-    h = Math.imul(h ^ w, 0x01000193);
-    h ^= h >>> 15;
+    h = Math.imul((h << 13) | (h >>> 19), 5) ^ Math.imul(w, 0xcc9e2d51);
   }
   const w = v.getInt32(last, true);
   any |= w;
-  h = Math.imul(h ^ w, 0x01000193);
-  h ^= h >>> 13;
+  h ^= Math.imul(w, 0xcc9e2d51);
   if (any & 0x80808080) return -1;
-  return (h >>> 0) & (SLOTS - 1);
+  return fmix(h);
 }
 
 function asciiHashShort(buf: Uint8Array, start: number, end: number): number {
@@ -118,8 +116,17 @@ function asciiHashShort(buf: Uint8Array, start: number, end: number): number {
     if (c & 0x80) return -1;
     h = Math.imul(h ^ c, 0x01000193);
   }
+  return fmix(h);
+}
+
+/** The slot of a 32-bit hash: murmur3's finalizer, so every bit of it counts. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return (h >>> 0) & (SLOTS - 1);
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h & (SLOTS - 1);
 }
 
 /** Whether the slot holds exactly the bytes [start, end) (length ≥ 4), word by word. */
@@ -202,7 +209,7 @@ export function readHex(r: Reader): string {
   if (n === 8 || n === 16) {
     let h = n;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    slot = (h >>> 0) & (SLOTS - 1);
+    slot = fmix(h);
     if (hexKeyLens[slot] === n) {
       let same = true;
       const at = slot * 16;
