@@ -137,7 +137,7 @@ class FastDecoder extends WireDecoder {
     try {
       ctx.checkId(traceId, 16, 'traceId', true);
       ctx.checkId(spanId, 8, 'spanId', true);
-      const out: OtlpSpan = { traceId, spanId, name, kind, startTimeUnixNano: start, endTimeUnixNano: end };
+      const out: OtlpSpan = new SpanOut(traceId, spanId, name, kind, start, end, 0);
       if (traceState) out.traceState = traceState;
       if (parentSpanId) {
         out.parentSpanId = parentSpanId;
@@ -403,6 +403,28 @@ class FastDecoder extends WireDecoder {
     }
   }
 }
+
+/** Makes the canonical spans: a plain object (its prototype is Object.prototype) with the
+ * same fields in the same order as the literal `{traceId, spanId, name, kind,
+ * startTimeUnixNano, endTimeUnixNano}` plus the optional fields added after it, but built
+ * by a constructor, so that V8 sizes the object for all of its fields (see AttrBag in
+ * normalize.ts): a literal holds six and moves the rest — parent id, attributes, status… —
+ * to a separate property array, one more allocation per span. */
+function SpanOutFn(this: Record<string, unknown>, traceId: string, spanId: string, name: string, kind: number, start: string, end: string, never: number): void {
+  this.traceId = traceId;
+  this.spanId = spanId;
+  this.name = name;
+  this.kind = kind;
+  this.startTimeUnixNano = start;
+  this.endTimeUnixNano = end;
+  if (never < 0) {
+    // Never runs: tells V8 how many fields the objects will get.
+    this.traceState = this.parentSpanId = this.flags = this.attributes = this.droppedAttributesCount = null;
+    this.events = this.droppedEventsCount = this.links = this.droppedLinksCount = this.status = null;
+  }
+}
+SpanOutFn.prototype = Object.prototype;
+const SpanOut = SpanOutFn as unknown as new (traceId: string, spanId: string, name: string, kind: number, start: string, end: string, never: 0) => OtlpSpan;
 
 interface EventAcc {
   time: string | undefined;
