@@ -276,6 +276,9 @@ export function readFixed32(r: Reader): number {
 
 /** Low and high 32 bits of the last fixed64 read (to tell zero apart without a string). */
 export const lastFixed64 = { lo: 0, hi: 0 };
+/** The last fixed64 read by {@link readTime}, as whole seconds and nanoseconds within the
+ * second (exact: both below 2^53). */
+export const lastTime = { s: 0, ns: 0 };
 
 /** A fixed64 as an unsigned decimal string (canonical OTLP/JSON for 64-bit ints). */
 export function readFixed64(r: Reader): string {
@@ -284,6 +287,48 @@ export function readFixed64(r: Reader): string {
   lastFixed64.lo = lo;
   lastFixed64.hi = hi;
   return u64Decimal(lo, hi);
+}
+
+/** A fixed64 of nanoseconds (a timestamp): its decimal string, as {@link readFixed64}, and
+ * seconds + nanoseconds in {@link lastTime}, so the model need not parse the string back. */
+export function readTime(r: Reader): string {
+  const lo = readFixed32(r);
+  const hi = readFixed32(r);
+  lastFixed64.lo = lo;
+  lastFixed64.hi = hi;
+  return nsDecimal(lo, hi);
+}
+
+const DIGITS3: string[] = [];
+for (let i = 0; i < 1000; i++) DIGITS3.push(String(i).padStart(3, '0'));
+/** The seconds of the last time converted and their decimal (consecutive spans mostly
+ * start and end within the same few seconds). */
+let lastSeconds = -1;
+let lastSecondsText = '';
+
+/** Unsigned 64-bit nanoseconds → {@link lastTime} and the decimal string. Long division
+ * by 10^9 in 32/16/16-bit steps keeps every intermediate below 2^53. */
+export function nsDecimal(lo: number, hi: number): string {
+  const h = hi >>> 0;
+  const l = lo >>> 0;
+  const qh = Math.floor(h / 1e9);
+  const x = (h - qh * 1e9) * 65536 + (l >>> 16);
+  const q1 = Math.floor(x / 1e9);
+  const y = (x - q1 * 1e9) * 65536 + (l & 0xffff);
+  const q2 = Math.floor(y / 1e9);
+  const ns = y - q2 * 1e9;
+  const sec = qh * 4294967296 + q1 * 65536 + q2;
+  lastTime.s = sec;
+  lastTime.ns = ns;
+  if (sec === 0) return String(ns);
+  if (sec !== lastSeconds) {
+    lastSeconds = sec;
+    lastSecondsText = String(sec);
+  }
+  const a = (ns / 1e6) | 0;
+  const rest = ns - a * 1e6;
+  const b = (rest / 1000) | 0;
+  return lastSecondsText + (DIGITS3[a]! + DIGITS3[b]! + DIGITS3[rest - b * 1000]!);
 }
 
 const E7 = 10_000_000;
