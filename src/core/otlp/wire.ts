@@ -64,16 +64,18 @@ function span(r: Reader): number {
 
 const SLOTS = 8192;
 export const INTERN_SLOTS = SLOTS;
-const MAX_INTERN = 64;
+/** Longest string interned: a slot's row is its length byte and its bytes, one 64-byte
+ * cache line, so a lookup touches one line of the table. */
+const MAX_INTERN = 63;
+const ROW = MAX_INTERN + 1;
 /** The intern slot of the string {@link readString} returned last, or -1 when it was not
  * interned (empty, long, not ASCII): lets shared-values.ts share objects by slot. */
 export const lastString = { slot: -1 };
 const strSlots: (string | undefined)[] = new Array(SLOTS);
-/** The bytes of each slot's string (MAX_INTERN bytes a slot) and its length, so a lookup
- * compares bytes with bytes, four at a time, instead of characters with bytes. */
-const strKeyBytes = new Uint8Array(SLOTS * MAX_INTERN);
+/** Each slot's string as its length and bytes (a ROW a slot), so a lookup compares bytes
+ * with bytes, four at a time, instead of characters with bytes. */
+const strKeyBytes = new Uint8Array(SLOTS * ROW);
 const strKeyView = new DataView(strKeyBytes.buffer);
-const strKeyLens = new Uint8Array(SLOTS);
 /** Scratch arrays by length, so String.fromCharCode.apply builds one flat string. */
 const scratch: number[][] = [];
 for (let i = 0; i <= MAX_INTERN * 2; i++) scratch.push(new Array<number>(i).fill(0));
@@ -132,16 +134,16 @@ function fmix(h: number): number {
 /** Whether the slot holds exactly the bytes [start, end) (length ≥ 4), word by word. */
 function sameKey4(slot: number, v: DataView, start: number, end: number): boolean {
   const n = end - start;
-  if (strKeyLens[slot] !== n) return false;
-  const at = slot * MAX_INTERN - start;
+  if (strKeyBytes[slot * ROW] !== n) return false;
+  const at = slot * ROW + 1 - start;
   const last = end - 4;
   for (let i = start; i < last; i += 4) if (strKeyView.getInt32(at + i, true) !== v.getInt32(i, true)) return false;
   return strKeyView.getInt32(at + last, true) === v.getInt32(last, true);
 }
 
 function sameKeyShort(slot: number, buf: Uint8Array, start: number, end: number): boolean {
-  if (strKeyLens[slot] !== end - start) return false;
-  const at = slot * MAX_INTERN - start;
+  if (strKeyBytes[slot * ROW] !== end - start) return false;
+  const at = slot * ROW + 1 - start;
   for (let i = start; i < end; i++) if (strKeyBytes[at + i] !== buf[i]) return false;
   return true;
 }
@@ -173,13 +175,13 @@ export function readString(r: Reader): string {
     }
     if (slot >= 0) {
       const codes = scratch[n]!;
-      const at = slot * MAX_INTERN;
+      const at = slot * ROW;
+      strKeyBytes[at] = n;
       for (let i = 0; i < n; i++) {
         const c = buf[start + i]!;
         codes[i] = c;
-        strKeyBytes[at + i] = c;
+        strKeyBytes[at + 1 + i] = c;
       }
-      strKeyLens[slot] = n;
       const s = String.fromCharCode.apply(null, codes);
       strSlots[slot] = s;
       lastString.slot = slot;
