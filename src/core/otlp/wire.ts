@@ -2,9 +2,10 @@
 // is the building block for everything whose corner cases matter (tags, varints, length
 // prefixes, skipping unknown fields, strict UTF-8), so the fast path accepts and refuses
 // exactly what protobufjs's generated decoders do; what is added here avoids the
-// intermediate objects: ids go straight to hex, fixed64 straight to decimal, and short
-// ASCII strings (attribute keys, repeated values, ids) are interned in a small table,
-// which saves both the allocation and the memory of the many copies a run repeats.
+// intermediate objects: ids go straight to hex, fixed64 straight to decimal (and times to
+// seconds + nanoseconds), and short ASCII strings (attribute keys, repeated values, ids)
+// are interned in a small table, which saves both the allocation and the memory of the
+// many copies a run repeats.
 import protobuf from 'protobufjs';
 
 export type Reader = protobuf.Reader;
@@ -282,17 +283,9 @@ export const lastFixed64 = { lo: 0, hi: 0 };
  * second (exact: both below 2^53). */
 export const lastTime = { s: 0, ns: 0 };
 
-/** A fixed64 as an unsigned decimal string (canonical OTLP/JSON for 64-bit ints). */
-export function readFixed64(r: Reader): string {
-  const lo = readFixed32(r);
-  const hi = readFixed32(r);
-  lastFixed64.lo = lo;
-  lastFixed64.hi = hi;
-  return u64Decimal(lo, hi);
-}
-
-/** A fixed64 of nanoseconds (a timestamp): its decimal string, as {@link readFixed64}, and
- * seconds + nanoseconds in {@link lastTime}, so the model need not parse the string back. */
+/** A fixed64 of nanoseconds (a timestamp): its unsigned decimal string (canonical OTLP/JSON
+ * for 64-bit ints), and seconds + nanoseconds in {@link lastTime} so that the model need
+ * not parse the string back. */
 export function readTime(r: Reader): string {
   const lo = readFixed32(r);
   const hi = readFixed32(r);
@@ -363,15 +356,9 @@ export function u64Decimal(lo: number, hi: number): string {
 /** Low and high 32 bits (as int32) of the last varint read by {@link readVarint64Parts}. */
 export const lastVarint = { lo: 0, hi: 0 };
 
-/** A varint as a signed 64-bit decimal string (int64), like protobufjs's `int64()` (which
- * allocates a Long): out of range past the end, invalid after 10 bytes. */
-export function readVarint64(r: Reader): string {
-  readVarint64Parts(r);
-  return i64Decimal(lastVarint.lo, lastVarint.hi);
-}
-
-/** A varint's two 32-bit halves into {@link lastVarint}; the checks of
- * {@link readVarint64}. */
+/** A varint (int64) as its two 32-bit halves, in {@link lastVarint} (see i64Decimal), like
+ * protobufjs's `int64()` (which allocates a Long): out of range past the end, invalid after
+ * 10 bytes. */
 export function readVarint64Parts(r: Reader): void {
   const buf = r.buf;
   let pos = r.pos;
