@@ -3,7 +3,7 @@
 // pipeline's stages each start their own trace) and drops duplicates by trace+span id
 // (artifact imports may repeat what OTLP already delivered).
 import type { LogRecord, MetricPoint, Span, TelemetryBatch } from './model.js';
-import { SpanIndex } from './spanIndex.js';
+import { SpanIndex, hashId } from './spanIndex.js';
 import type { RecognizedEvent } from './events/index.js';
 import { lazy } from './lazy.js';
 
@@ -68,7 +68,8 @@ export class RunStore {
     const delta: IngestDelta = { spans: [], logs: [], metrics: [], events: [], receivedAtMs };
     const { recognizeLog, recognizeSpanEvents } = events();
     for (const span of batch.spans) {
-      if (this.index.find(span.traceId, span.spanId) >= 0) {
+      const h = hashId(span.spanId, span.traceId);
+      if (this.index.findHashed(h, span.traceId, span.spanId) >= 0) {
         this.dropped.duplicateSpans++;
         continue;
       }
@@ -77,7 +78,7 @@ export class RunStore {
         continue;
       }
       this.spans.push(span);
-      this.index.add(this.spans.length - 1);
+      this.index.addHashed(this.spans.length - 1, h);
       this.traceIds.add(span.traceId);
       delta.spans.push(span);
       if (span.events.length > 0) for (const ev of recognizeSpanEvents(span)) this.addEvent(ev, delta);

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { KNOWN_EVENT_NAMES, recognizeLog, recognizeSpanEvents } from '../../src/core/events/index.js';
+import { skipsSchema } from '../../src/core/events/recognize.js';
+import { EVENT_SCHEMAS } from '../../src/core/events/schemas.js';
 import type { AttrValue, Attributes } from '../../src/core/model.js';
 import { pipelineLog, stageSpan } from '../fixtures/events/pipeline-events.js';
 
@@ -73,4 +75,30 @@ test('random span events never throw', T, () => {
     }),
     { numRuns: 500 },
   );
+});
+
+test('a payload recognized without zod is exactly what zod would decode', T, () => {
+  const names = KNOWN_EVENT_NAMES.filter((n) => skipsSchema(n, {}));
+  assert.ok(names.includes('dataset_readiness_v1'), 'scalar-only schemas take the quick path');
+  const payload = (n: (typeof names)[number]) => {
+    const keys = Object.keys((EVENT_SCHEMAS[n] as unknown as { shape: object }).shape);
+    const v = fc.oneof(scalar, fc.constantFrom(Infinity, -Infinity, NaN, -0, 'x', 3, true, false));
+    // Plain objects, as attribute maps are.
+    return fc.dictionary(fc.oneof(fc.constantFrom(...keys, '__proto__'), fc.string({ maxLength: 8 })), v, { maxKeys: 8 }).map((d) => ({ ...d }));
+  };
+  let quick = 0;
+  fc.assert(
+    fc.property(fc.constantFrom(...names).chain((n) => fc.tuple(fc.constant(n), payload(n))), ([n, input]) => {
+      if (!skipsSchema(n, input)) return;
+      quick++;
+      const r = (EVENT_SCHEMAS[n] as unknown as { safeParse(x: unknown): { success: boolean; data?: unknown } }).safeParse(input);
+      assert.ok(r.success);
+      assert.deepStrictEqual(r.data, input);
+      const [e] = recognizeSpanEvents(stageSpan([{ timeNs: 1n, name: n, attributes: input as Attributes }]));
+      assert.equal(e!.payload, input, 'the attributes themselves are the payload');
+      assert.equal(e!.known, true);
+    }),
+    { numRuns: 1500 },
+  );
+  assert.ok(quick > 100, `quick path taken ${quick} times`);
 });

@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { OtlpDecodeError, decodeProtobuf, decodeProtobufReference, encodeProtobuf, normalize, type OtlpRequest, type OtlpSignal } from '../../src/core/otlp/index.js';
-import { u64Decimal, i64Decimal } from '../../src/core/otlp/wire.js';
+import { u64Decimal, i64Decimal, lastTime, nsDecimal } from '../../src/core/otlp/wire.js';
 import { deeplyNestedProtobuf, otlpRequest } from './helpers/otlp-arbitrary.js';
 
 type Outcome = { ok: true; req: OtlpRequest; rejected: string[] } | { ok: false; message: string };
@@ -98,6 +98,25 @@ describe('fast protobuf decoder = reference decoder', () => {
     for (const depth of [0, 1, 31, 32, 33, 45, 47, 48, 49, 50, 95, 96, 97, 98, 99, 100, 200]) same('traces', deeplyNestedProtobuf(depth));
   });
 
+  test('span times handed to normalize follow a request changed after decoding', () => {
+    const span = (spanId: string, start: string) => ({ traceId: 'ab'.repeat(16), spanId, name: 'x', kind: 1, startTimeUnixNano: start, endTimeUnixNano: '1771063200999999999' });
+    const body = (a: string, b: string) => encode('traces', { resourceSpans: [{ scopeSpans: [{ spans: [span('cd'.repeat(8), a), span('ef'.repeat(8), b)] }] }] });
+    const times = (req: OtlpRequest) => normalize('traces', req).spans.map((s) => [s.startNs, s.endNs]);
+    const end = 1771063200999999999n;
+    assert.deepStrictEqual(times(decodeProtobuf('traces', body('1771063200000000001', '5'))), [[1771063200000000001n, end], [5n, end]]);
+    const changed = decodeProtobuf('traces', body('1771063200000000001', '5'));
+    const spans = changed.resourceSpans![0]!.scopeSpans![0]!.spans!;
+    spans[0]!.startTimeUnixNano = '42000000000';
+    spans.reverse();
+    assert.deepStrictEqual(times(changed), [[5n, end], [42000000000n, end]]);
+    // Normalized after another request was decoded: the times are its own.
+    const first = decodeProtobuf('traces', body('7', '8'));
+    const second = decodeProtobuf('traces', body('9', '10'));
+    assert.deepStrictEqual(times(first), [[7n, end], [8n, end]]);
+    assert.deepStrictEqual(times(second), [[9n, end], [10n, end]]);
+    assert.deepStrictEqual(times(second), [[9n, end], [10n, end]], 'normalized twice');
+  });
+
   test('64-bit decimal conversion matches BigInt', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (v) => {
@@ -105,11 +124,16 @@ describe('fast protobuf decoder = reference decoder', () => {
         const hi = Number(v >> 32n);
         assert.equal(u64Decimal(lo, hi), v.toString());
         assert.equal(i64Decimal(lo, hi), BigInt.asIntN(64, v).toString());
+        assert.equal(nsDecimal(lo, hi), v.toString());
+        assert.equal(BigInt(lastTime.s) * 1_000_000_000n + BigInt(lastTime.ns), v);
+        assert.ok(lastTime.ns >= 0 && lastTime.ns < 1e9 && Number.isInteger(lastTime.ns));
       }),
       { numRuns: 3000 },
     );
-    for (const v of [0n, 1n, (1n << 53n) - 1n, 1n << 53n, (1n << 64n) - 1n, 1n << 63n, 1771063200000000000n]) {
+    for (const v of [0n, 1n, 999_999_999n, 1_000_000_000n, (1n << 53n) - 1n, 1n << 53n, (1n << 64n) - 1n, 1n << 63n, 1771063200000000000n, 1771063200000000001n]) {
       assert.equal(u64Decimal(Number(v & 0xffffffffn), Number(v >> 32n)), v.toString());
+      assert.equal(nsDecimal(Number(v & 0xffffffffn), Number(v >> 32n)), v.toString());
+      assert.equal(BigInt(lastTime.s) * 1_000_000_000n + BigInt(lastTime.ns), v);
     }
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Redactor, REDACTED } from '../../src/core/safety/redact.js';
 import { DEFAULT_LIMITS, RunBudget, resolveLimits } from '../../src/core/safety/limits.js';
 import { countItems, emptySanitizeStats, sanitizeRequest } from '../../src/core/safety/sanitize.js';
-import { normalize, type OtlpKeyValue, type OtlpRequest } from '../../src/core/otlp/index.js';
+import { decodeProtobuf, encodeProtobuf, normalize, type OtlpKeyValue, type OtlpRequest } from '../../src/core/otlp/index.js';
 import { StdioMasker } from '../../src/launch/stdioMask.js';
 
 const T = '0123456789abcdef0123456789abcdef';
@@ -153,6 +153,43 @@ describe('RunBudget', () => {
   });
   test('countItems counts spans, logs and points', () => {
     assert.deepEqual(countItems(tracesWithSecrets()), { spans: 1, logs: 0, metrics: 0 });
+  });
+});
+
+describe('sanitizeRequest on decoded protobuf (shared KeyValue objects)', () => {
+  // The fast protobuf decoder hands out one KeyValue object for every occurrence of the same
+  // short pair; sanitizing must replace, never change, them.
+  const LONG = 'a value of nearly sixty characters, short enough to share.';
+  const body = () => {
+    const span = (spanId: string) => ({
+      traceId: T,
+      spanId,
+      name: 'x',
+      kind: 1,
+      startTimeUnixNano: '1',
+      endTimeUnixNano: '2',
+      attributes: [kv('db.statement', 'login password=P-SECRET'), kv('note', LONG), kv('api_key', 'K')],
+    });
+    return encodeProtobuf('traces', { resourceSpans: [{ scopeSpans: [{ spans: [span('0123456789abcdef'), span('1123456789abcdef')] }] }] });
+  };
+  test('every occurrence is sanitized and counted; a later decode still sees the original values', () => {
+    const req = decodeProtobuf('traces', body());
+    const spans = req.resourceSpans![0]!.scopeSpans![0]!.spans!;
+    assert.equal(spans[0]!.attributes![1], spans[1]!.attributes![1], 'the decoder shares the repeated pair');
+    const stats = emptySanitizeStats();
+    sanitizeRequest(req, policy(resolveLimits({ maxValueLength: 40 })), stats);
+    assert.equal(stats.truncatedValues, 2);
+    for (const s of spans) {
+      assert.ok(!JSON.stringify(s).includes('P-SECRET'));
+      assert.deepEqual(s.attributes![2], { key: 'api_key', value: { stringValue: REDACTED } });
+    }
+    const again = decodeProtobuf('traces', body()).resourceSpans![0]!.scopeSpans![0]!.spans!;
+    for (const s of again) {
+      assert.deepEqual(
+        s.attributes!.map((a) => a.value),
+        [{ stringValue: 'login password=P-SECRET' }, { stringValue: LONG }, { stringValue: 'K' }],
+      );
+    }
   });
 });
 

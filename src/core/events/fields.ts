@@ -77,11 +77,23 @@ function toBigintish(v: unknown): unknown {
 }
 
 /** A string field (numbers, booleans and hex-encoded bytes are accepted and stringified). */
-export const str = () => z.preprocess(toStringish, z.string()).optional();
+export const str = () => scalar(z.preprocess(toStringish, z.string()).optional(), 'string');
 /** A numeric field: number | "[redacted]". */
-export const num = () => z.preprocess(toNumberish, redactable(z.number())).optional();
+export const num = () => scalar(z.preprocess(toNumberish, redactable(z.number())).optional(), 'number');
 /** A boolean field ("true"/"false" strings accepted): boolean | "[redacted]". */
-export const bool = () => z.preprocess(toBoolish, redactable(z.boolean())).optional();
+export const bool = () => scalar(z.preprocess(toBoolish, redactable(z.boolean())).optional(), 'boolean');
+
+/** The scalar field schemas above, by the value type they decode to. A value already of
+ * that type (a finite number for numbers) decodes to itself, and an absent one stays
+ * absent, which lets the recognizer skip zod for payloads that need no coercion. */
+const scalarSchemas = new WeakMap<z.ZodType, 'string' | 'number' | 'boolean'>();
+function scalar<T extends z.ZodType>(s: T, type: 'string' | 'number' | 'boolean'): T {
+  scalarSchemas.set(s, type);
+  return s;
+}
+export function scalarType(s: z.ZodType): 'string' | 'number' | 'boolean' | undefined {
+  return scalarSchemas.get(s);
+}
 /** Epoch nanoseconds (or any int64 that must stay exact): bigint | "[redacted]". */
 export const nanos = () => z.preprocess(toBigintish, redactable(z.bigint())).optional();
 

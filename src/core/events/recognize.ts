@@ -5,7 +5,7 @@
 // known names. Telemetry is untrusted: nothing here throws on any input shape.
 import type { z } from 'zod';
 import type { AttrValue, Attributes, LogRecord, Span, SpanEvent } from '../model.js';
-import { isCollectionSchema, isUnparsed } from './fields.js';
+import { isCollectionSchema, isUnparsed, scalarType } from './fields.js';
 import { EVENT_SCHEMAS, type KnownEventName } from './schemas.js';
 import type { EventOrigin, EventPayloads, KnownEvent, RecognizedEvent } from './types.js';
 
@@ -24,6 +24,42 @@ for (const [name, schema] of SCHEMAS) {
     name,
     Object.keys(shape).filter((k) => shape[k] !== undefined && isCollectionSchema(shape[k])),
   );
+}
+
+/** Per event whose schema is a loose object of scalar fields only (str/num/bool), the
+ * fields and the type each decodes to: a payload whose fields already have those types
+ * decodes to itself, so zod need not run (most events: the pipeline sends typed values). */
+interface ScalarShape {
+  keys: string[];
+  types: string[];
+}
+const SCALAR_SHAPES = new Map<string, ScalarShape>();
+for (const [name, schema] of SCHEMAS) {
+  const def = (schema as unknown as { _zod?: { def?: { type?: string; catchall?: { _zod?: { def?: { type?: string } } } } } })._zod?.def;
+  const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
+  if (!shape || def?.type !== 'object' || def.catchall?._zod?.def?.type !== 'unknown') continue;
+  const keys = Object.keys(shape);
+  const types = keys.map((k) => (k in Object.prototype ? undefined : scalarType(shape[k]!)));
+  if (types.every((t) => t !== undefined)) SCALAR_SHAPES.set(name, { keys, types: types as string[] });
+}
+
+/** True when decoding `input` with the schema of `f` would give `input`'s entries back. */
+function decodesToItself(f: ScalarShape, input: Record<string, unknown>): boolean {
+  if (Object.prototype.hasOwnProperty.call(input, '__proto__')) return false;
+  const { keys, types } = f;
+  for (let i = 0; i < keys.length; i++) {
+    const v = input[keys[i]!];
+    if (v === undefined) continue;
+    const t = types[i];
+    if (typeof v !== t || (t === 'number' && !Number.isFinite(v))) return false;
+  }
+  return true;
+}
+
+/** Whether recognizing `input` as event `name` skips zod (for the tests). */
+export function skipsSchema(name: string, input: Record<string, unknown>): boolean {
+  const f = SCALAR_SHAPES.get(name);
+  return f !== undefined && decodesToItself(f, input);
 }
 
 /** Generic names come from untrusted input; keep them short. */
@@ -118,11 +154,18 @@ interface Origin {
   attributes: Attributes;
 }
 
-/** `input` is the payload to decode; when it holds exactly `source.attributes` and decodes to
- * the same values, the event keeps the attributes object as its payload instead of a copy. */
-function build(name: string, input: Record<string, unknown>, source: Origin): RecognizedEvent {
+/** `input` is the payload to decode (undefined: a copy of `source.attributes`); when it
+ * holds exactly `source.attributes` and decodes to the same values, the event keeps the
+ * attributes object as its payload instead of a copy. */
+function build(name: string, given: Record<string, unknown> | undefined, source: Origin): RecognizedEvent {
   const schema = SCHEMAS.get(name);
   const eventKind = nonEmptyString(source.attributes['event.kind']);
+  const scalars = SCALAR_SHAPES.get(name);
+  if (scalars !== undefined && decodesToItself(scalars, given ?? source.attributes)) {
+    const payload = given === undefined || sameEntries(given, source.attributes) ? source.attributes : given;
+    return makeEvent(source, eventKind, undefined, true, name, payload);
+  }
+  const input = given ?? { ...source.attributes };
   if (schema === undefined) return makeEvent(source, eventKind, undefined, false, name.slice(0, MAX_NAME_CHARS), input);
   const d = decode(name, schema, input);
   const issues = d.issues.length > 0 ? d.issues : undefined;
@@ -212,7 +255,7 @@ export function recognizeSpanEvents(span: Span): RecognizedEvent[] {
     if (name === undefined) continue;
     const attributes = ev.attributes ?? {};
     out.push(
-      build(name, { ...attributes }, {
+      build(name, undefined, {
         timeNs: ev.timeNs,
         origin: 'spanEvent',
         traceId: span.traceId,

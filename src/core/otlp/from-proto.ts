@@ -21,17 +21,25 @@ import {
   type OtlpSpanEvent,
   type OtlpSpanLink,
 } from './types.js';
-import { createReader, enter, lastFixed64, leave, readFixed32, readFixed64, readHex, readString, skip } from './wire.js';
+import { SpanOut } from './span-out.js';
+import { beginSpanTimes, finishSpanTimes, recordSpanTimes } from './span-times.js';
+import { createReader, enter, lastFixed64, lastTime, leave, readFixed32, readHex, readString, readTime, releaseBody, skip } from './wire.js';
 
 export function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array, opts?: DecodeOptions): OtlpRequest {
   if (signal === 'metrics') return decodeProtobufReference(signal, bytes, opts);
   const d = new FastDecoder(new DecodeContext(opts), createReader(bytes));
   try {
-    return signal === 'traces' ? { resourceSpans: d.request(true) } : { resourceLogs: d.request(false) };
+    if (signal === 'logs') return { resourceLogs: d.request(false) };
+    beginSpanTimes();
+    const req = { resourceSpans: d.request(true) };
+    finishSpanTimes(req);
+    return req;
   } catch (e) {
     if (e instanceof OtlpDecodeError) throw e;
     const why = e instanceof Error ? e.message : String(e);
     throw new OtlpDecodeError(`invalid protobuf ${signal === 'traces' ? 'ExportTraceServiceRequest' : 'ExportLogsServiceRequest'}: ${why}`);
+  } finally {
+    releaseBody();
   }
 }
 
@@ -49,6 +57,10 @@ class FastDecoder extends WireDecoder {
     let kind = 0;
     let start = '0';
     let end = '0';
+    let startS = 0;
+    let startNs = 0;
+    let endS = 0;
+    let endNs = 0;
     let attrs: Attrs | undefined;
     let dropped = 0;
     const events: EventAcc[] = [];
@@ -90,11 +102,15 @@ class FastDecoder extends WireDecoder {
           continue;
         case 7:
           if (u !== 1) break;
-          start = readFixed64(r);
+          start = readTime(r);
+          startS = lastTime.s;
+          startNs = lastTime.ns;
           continue;
         case 8:
           if (u !== 1) break;
-          end = readFixed64(r);
+          end = readTime(r);
+          endS = lastTime.s;
+          endNs = lastTime.ns;
           continue;
         case 9:
           if (u !== 2) break;
@@ -135,7 +151,7 @@ class FastDecoder extends WireDecoder {
     try {
       ctx.checkId(traceId, 16, 'traceId', true);
       ctx.checkId(spanId, 8, 'spanId', true);
-      const out: OtlpSpan = { traceId, spanId, name, kind, startTimeUnixNano: start, endTimeUnixNano: end };
+      const out: OtlpSpan = new SpanOut(traceId, spanId, name, kind, start, end, 0);
       if (traceState) out.traceState = traceState;
       if (parentSpanId) {
         out.parentSpanId = parentSpanId;
@@ -184,6 +200,7 @@ class FastDecoder extends WireDecoder {
         if (status.code) so.code = status.code;
         out.status = so;
       }
+      recordSpanTimes(start, startS, startNs, end, endS, endNs);
       return out;
     } catch (e) {
       return this.rejected(e, depth);
@@ -201,7 +218,7 @@ class FastDecoder extends WireDecoder {
       switch (t >>> 3) {
         case 1: {
           if (u !== 1) break;
-          const v = readFixed64(r);
+          const v = readTime(r);
           e.time = lastFixed64.lo || lastFixed64.hi ? v : undefined;
           continue;
         }
@@ -312,13 +329,13 @@ class FastDecoder extends WireDecoder {
       switch (t >>> 3) {
         case 1: {
           if (u !== 1) break;
-          const v = readFixed64(r);
+          const v = readTime(r);
           time = lastFixed64.lo || lastFixed64.hi ? v : undefined;
           continue;
         }
         case 11: {
           if (u !== 1) break;
-          const v = readFixed64(r);
+          const v = readTime(r);
           observed = lastFixed64.lo || lastFixed64.hi ? v : undefined;
           continue;
         }

@@ -18,6 +18,7 @@ import type {
   TelemetryBatch,
 } from '../model.js';
 import { base64ToBytes, doubleValue, isAllZeroHex } from './encoding.js';
+import { foundTimes, hasSpanTimes, lookupSpanTimes, releaseSpanTimes } from './span-times.js';
 import { STATUS_BY_CODE, StoredSpan, secondsOf, spanFrom, subNsOf } from './spanObject.js';
 import type {
   OtlpAnyValue,
@@ -35,13 +36,16 @@ import type {
 export function normalize(signal: OtlpSignal, req: OtlpRequest): TelemetryBatch {
   const batch: TelemetryBatch = { spans: [], logs: [], metrics: [] };
   if (signal === 'traces') {
+    const timed = hasSpanTimes(req);
+    let k = 0;
     for (const rs of req.resourceSpans ?? []) {
       const resource = toResource(rs.resource, rs.schemaUrl);
       for (const ss of rs.scopeSpans ?? []) {
         const scope = toScope(ss.scope, ss.schemaUrl);
-        for (const s of ss.spans ?? []) batch.spans.push(toSpan(s, resource, scope));
+        for (const s of ss.spans ?? []) batch.spans.push(toSpan(s, resource, scope, timed ? k++ : -1));
       }
     }
+    if (timed) releaseSpanTimes(req);
   } else if (signal === 'logs') {
     for (const rl of req.resourceLogs ?? []) {
       const resource = toResource(rl.resource, rl.schemaUrl);
@@ -153,9 +157,26 @@ function toStatus(st: OtlpSpan['status']): Span['status'] {
 
 // One constructor for every span (V8 sizes the object exactly); what most spans share —
 // no events, no links, an UNSET status — is on the prototype (spanObject.ts).
-function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
+// `k`: the span's position in a request the fast decoder has split the times of
+// (span-times.ts), else -1.
+function toSpan(s: OtlpSpan, resource: Resource, scope: Scope, k: number): Span {
   const start = s.startTimeUnixNano;
   const end = s.endTimeUnixNano;
+  let startS: number;
+  let startNs: number;
+  let endS: number;
+  let endNs: number;
+  if (k >= 0 && lookupSpanTimes(k, start, end)) {
+    startS = foundTimes.startS;
+    startNs = foundTimes.startNs;
+    endS = foundTimes.endS;
+    endNs = foundTimes.endNs;
+  } else {
+    startS = secondsOf(start);
+    startNs = subNsOf(start);
+    endS = secondsOf(end);
+    endNs = subNsOf(end);
+  }
   const out = new StoredSpan(
     s.traceId,
     s.spanId,
@@ -163,10 +184,10 @@ function toSpan(s: OtlpSpan, resource: Resource, scope: Scope): Span {
     s.flags || undefined,
     s.name,
     s.kind,
-    secondsOf(start),
-    subNsOf(start),
-    secondsOf(end),
-    subNsOf(end),
+    startS,
+    startNs,
+    endS,
+    endNs,
     toAttrMap(s.attributes),
     resource,
     scope,

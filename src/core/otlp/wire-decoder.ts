@@ -5,7 +5,8 @@ import type { DecodeContext } from './context.js';
 import { ItemRejected } from './context.js';
 import { bytesToBase64, canonDouble } from './encoding.js';
 import type { OtlpAnyValue, OtlpKeyValue, OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan } from './types.js';
-import { enter, leave, readBytes, readDouble, readString, readVarint64, skip, type Reader } from './wire.js';
+import { boolKv, boolValue, intKv, stringKv, stringValue } from './shared-values.js';
+import { enter, i64Decimal, lastString, lastVarint, leave, readBytes, readDouble, readString, readVarint64Parts, skip, type Reader } from './wire.js';
 
 /** A list of attributes and whether a value in it nests deeper than allowed (the
  * reference fails the request when — and only when — its conversion reaches that list). */
@@ -20,8 +21,12 @@ export interface Attrs {
 export class AnyState {
   member = 0;
   str = '';
+  /** The intern slot of `str` (wire.ts lastString). */
+  strSlot = -1;
   bool = false;
-  int = '';
+  /** An int64 as two int32 halves. */
+  intLo = 0;
+  intHi = 0;
   dbl = 0;
   bytes = '';
   arr: OtlpAnyValue[] | undefined;
@@ -236,11 +241,13 @@ export abstract class WireDecoder {
     return m;
   }
 
-  /** One KeyValue (key = 1, value = 2), appended to `into` (created when undefined). */
+  /** One KeyValue (key = 1, value = 2), appended to `into` (created when undefined).
+   * Scalar pairs seen before are shared objects (shared-values.ts). */
   protected keyValue(q: number, into: Attrs | undefined, depth = 0): Attrs {
     const r = this.r;
     const outer = enter(r, q);
     let key = '';
+    let keySlot = -1;
     let has = false;
     const st = this.state(q + 1);
     while (r.pos < r.len) {
@@ -250,6 +257,7 @@ export abstract class WireDecoder {
         case 1:
           if (u !== 2) break;
           key = readString(r);
+          keySlot = lastString.slot;
           continue;
         case 2:
           if (u !== 2) break;
@@ -261,11 +269,15 @@ export abstract class WireDecoder {
       skip(r, u, q, t >>> 3);
     }
     leave(r, outer);
-    let value: OtlpAnyValue = {};
     this.deep = false;
-    if (has) value = this.finish(st, depth);
+    let kv: OtlpKeyValue;
+    if (!has) kv = { key, value: {} };
+    else if (st.member === M_STR) kv = stringKv(key, keySlot, st.str, st.strSlot);
+    else if (st.member === M_INT) kv = intKv(key, keySlot, st.intLo, st.intHi);
+    else if (st.member === M_BOOL) kv = boolKv(key, keySlot, st.bool);
+    else kv = { key, value: this.finish(st, depth) };
     const a = into ?? { list: [], deep: false };
-    a.list.push({ key, value });
+    a.list.push(kv);
     if (this.deep) a.deep = true;
     return a;
   }
@@ -288,6 +300,7 @@ export abstract class WireDecoder {
         case 1:
           if (u !== 2) break;
           st.str = readString(r);
+          st.strSlot = lastString.slot;
           st.member = M_STR;
           continue;
         case 2:
@@ -297,7 +310,9 @@ export abstract class WireDecoder {
           continue;
         case 3:
           if (u !== 0) break;
-          st.int = readVarint64(r);
+          readVarint64Parts(r);
+          st.intLo = lastVarint.lo;
+          st.intHi = lastVarint.hi;
           st.member = M_INT;
           continue;
         case 4:
@@ -371,11 +386,11 @@ export abstract class WireDecoder {
   protected finish(st: AnyState, depth: number): OtlpAnyValue {
     switch (st.member) {
       case M_STR:
-        return { stringValue: st.str };
+        return stringValue(st.str, st.strSlot);
       case M_BOOL:
-        return { boolValue: st.bool };
+        return boolValue(st.bool);
       case M_INT:
-        return { intValue: st.int };
+        return { intValue: i64Decimal(st.intLo, st.intHi) };
       case M_DBL:
         return { doubleValue: canonDouble(st.dbl) };
       case M_ARR:

@@ -1,7 +1,9 @@
 // One pass over a canonical OTLP request (src/core/otlp/types.ts) that applies the redaction
 // rules and the per-item capture limits, in place. It runs on ingest, before the request is
 // normalized, stored, written to the bundle or forwarded, so all of them see the same data.
-// The request is ours (freshly decoded), so mutating it avoids a copy of every batch.
+// The request is ours (freshly decoded), so mutating its lists and items avoids a copy of
+// every batch; KeyValue pairs and scalar AnyValues are replaced, never changed, because the
+// protobuf decoder shares them (src/core/otlp/shared-values.ts).
 import type {
   OtlpAnyValue,
   OtlpKeyValue,
@@ -78,8 +80,10 @@ class Walker {
       return { key: kv.key, value: { stringValue: REDACTED } };
     }
     const maxList = this.p.limits.planListKeys.includes(kv.key) ? this.p.limits.maxPlanListLength : this.p.limits.maxListLength;
-    kv.value = this.value(kv.value ?? {}, maxList);
-    return kv;
+    // A new pair when the value changes: the protobuf decoder shares KeyValue objects
+    // between items (shared-values.ts), so one must never be changed in place.
+    const value = this.value(kv.value ?? {}, maxList);
+    return value === kv.value ? kv : { key: kv.key, value };
   }
 
   /** Sanitized attributes; the number dropped over the count limit is added to the holder. */
