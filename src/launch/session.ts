@@ -304,7 +304,7 @@ export class BuildSession {
     clearTimeout(warmUp);
     startRoot();
     stdio.flush();
-    await delay(this.opts.graceS * 1000);
+    if (this.opts.graceS > 0) await delay(this.opts.graceS * 1000);
     // What was received so far is stored before the artifacts are read and the outcome decided.
     await this.ingest.settled();
     this.stopWatch();

@@ -36,7 +36,6 @@ let room: BudgetRoom | undefined;
 const answers = new Map<number, () => void>();
 let nextId = 1;
 let receiver: Receiver | undefined;
-lowerPriority();
 
 const post = (m: WorkerOut, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
@@ -128,6 +127,8 @@ function listen(token: string): void {
     (r) => {
       receiver = r;
       post({ t: 'listening', url: r.url, port: r.port, token });
+      // Only now: until it listens, this thread is on the path to the build's start.
+      lowerPriority();
     },
     (e: unknown) => {
       throw e instanceof Error ? e : new Error(String(e));

@@ -195,7 +195,8 @@ export class IngestPipeline {
     this.watchdog = undefined;
     this.data?.close();
     this.data = undefined;
-    await w?.terminate();
+    // Everything it took is stored: its thread is not waited for (it stops on its own).
+    if (w) void w.terminate();
   }
 
   private async startWorker(init: Omit<WorkerInit, 'sliceItems' | 'data'>): Promise<string | undefined> {
