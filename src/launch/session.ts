@@ -278,7 +278,10 @@ export class BuildSession {
         this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
       }
       try {
-        reports().prepareReports(); // the end of the run needs them: loaded now rather than after the build
+        // The end of the run needs these: loaded now rather than after the build (the decoder
+        // takes the root span's own export).
+        fromProto();
+        reports().prepareReports();
       } catch {
         // loaded again (and reported) when the reports are written
       }
