@@ -5,6 +5,6 @@ import { codeCacheDir, loadWithCodeCache } from './codeCache.js';
 import { prewarmIngestWorker } from '../launch/session/workerSpare.js';
 
 // A run needs its ingest worker before the build can start: boot it while the CLI loads.
-if (process.argv[2] === 'run') prewarmIngestWorker(join(__dirname, 'ingest-worker.js'));
+if (process.argv[2] === 'run') prewarmIngestWorker(join(__dirname, 'ingest-spare.js'), join(__dirname, 'ingest-worker.js'));
 
 loadWithCodeCache(join(__dirname, 'cli-main.js'), codeCacheDir(process.env), module);

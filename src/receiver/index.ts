@@ -40,6 +40,7 @@ import { RpcCode } from '../core/otlp/rpcCode.js';
 import { normalize } from '../core/otlp/normalize.js';
 import { rejectionMessage } from '../core/otlp/rejection.js';
 import { lazy } from '../core/lazy.js';
+import { SERVER_OPTIONS, type EarlyServer } from './early.js';
 import { BadBodyEncoding, BodyTooLarge, ClientGone, ReceiverBusy, readBodyChunks, type InflightBudget } from './body.js';
 
 const codec = lazy(() => ({
@@ -74,6 +75,9 @@ export interface ReceiverOptions {
   onBody?: (raw: { signal: OtlpSignal; encoding: Encoding; chunks: Uint8Array[] }) => Promise<{ rejectedItems: number; message: string }>;
   /** Called for every request answered with a non-200 status. */
   onRejected?: (info: { status: number; message: string; path: string }) => void;
+  /** A server that listens already (src/receiver/early.ts; `host` and `port` are then
+   * ignored): the receiver adopts it and serves what it held. */
+  early?: EarlyServer;
   /** Default true. false = no bearer-token check: only for the default-port listener
    * (src/receiver/defaultPorts.ts), where a sender cannot know our token; `admit` decides. */
   requireToken?: boolean;
@@ -252,25 +256,34 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }
   };
 
-  const server: Server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
       // handle() answers every error itself; this only guards against a bug there.
       if (!res.headersSent) res.destroy();
     });
-  });
+  };
+  const early = opts.early;
+  const server: Server = early?.server ?? createServer(SERVER_OPTIONS, onRequest);
   // A malformed request line or headers: answer 400 and close rather than crash.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  if (early) {
+    // Listening already: take over from the listener that held requests, then serve those.
+    server.off('request', early.hold);
+    server.on('request', onRequest);
+    for (const [req, res] of early.held.splice(0)) onRequest(req, res);
+  } else {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;

@@ -133,8 +133,9 @@ test('a worker that dies: a warning, the receiver goes on at the same address in
 });
 
 test('a spare worker listens as soon as it boots, with a token of its own; a request before its settings is held, then kept', { timeout: 30_000 }, async () => {
-  // The built worker (dist/ingest-worker.js) as the CLI's entry starts it: no settings yet.
-  const w = new Worker(join(__dirname, '..', '..', 'dist', 'ingest-worker.js'), { workerData: { prewarm: true } });
+  // The built spare (dist/ingest-spare.js, which listens and then loads dist/ingest-worker.js)
+  // as the CLI's entry starts it: no settings yet.
+  const w = new Worker(join(__dirname, '..', '..', 'dist', 'ingest-spare.js'), { workerData: { prewarm: true } });
   try {
     const heads: HeadMessage[] = [];
     const listening = await new Promise<{ url: string; token: string }>((resolve, reject) => {

@@ -77,7 +77,12 @@ test('the CLI starts without the OTel SDK, gRPC, forwarding or the config-file p
   const entry = await inputs('src/cli/entry.ts', 'dist/cli.js');
   assert.deepEqual(entry.files.filter((f) => !f.startsWith('src/cli/')), ['src/launch/session/workerSpare.ts']);
   assert.match(entry.text, /ingest-worker\.js/);
+  assert.match(entry.text, /ingest-spare\.js/);
   assert.match(entry.text, /cli-main\.js/);
+  // The spare worker listens before the ingest worker's code is compiled: its own script is
+  // the listener and node builtins only.
+  const spare = await inputs('src/launch/session/ingest-spare.ts', 'dist/ingest-spare.js');
+  assert.deepEqual(spare.files.sort(), ['src/launch/session/ingest-spare.ts', 'src/launch/session/workerSpare.ts', 'src/receiver/early.ts']);
 });
 
 test('until the build is started, the CLI evaluates no schema, decoder, analysis or report module', () => {

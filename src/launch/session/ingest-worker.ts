@@ -22,6 +22,8 @@ import { rejectionMessage } from '../../core/otlp/rejection.js';
 import type { OtlpSignal } from '../../core/otlp/types.js';
 import { beyondRoom, type BudgetRoom } from '../../core/safety/limits.js';
 import { startReceiver, type Receiver } from '../../receiver/index.js';
+import type { EarlyServer } from '../../receiver/early.js';
+import { EARLY_SERVER } from './workerSpare.js';
 import { joinChunks, nextSlice, RequestPreparer } from './prepare.js';
 import type { ExportOutcome, HeadMessage, WorkerIn, WorkerInit, WorkerOut } from './pipeline.js';
 
@@ -115,10 +117,11 @@ function begin(settings: WorkerInit): void {
 }
 
 let starting = false;
-function listen(token: string): void {
+function listen(token: string, early?: EarlyServer): void {
   starting = true;
   startReceiver({
     token,
+    early,
     onExport: () => {
       throw new Error('unreachable: onBody takes every request');
     },
@@ -126,7 +129,7 @@ function listen(token: string): void {
   }).then(
     (r) => {
       receiver = r;
-      post({ t: 'listening', url: r.url, port: r.port, token });
+      if (!early) post({ t: 'listening', url: r.url, port: r.port, token });
       // Only now: until it listens, this thread is on the path to the build's start.
       lowerPriority();
     },
@@ -136,5 +139,9 @@ function listen(token: string): void {
   );
 }
 
-if ((workerData as { prewarm?: boolean } | null)?.prewarm) listen(randomBytes(32).toString('hex'));
+// A spare's server listens already (ingest-spare.ts), and it has said so; a spare started
+// on this script directly listens now.
+const adopted = (globalThis as Record<symbol, { early: EarlyServer; token: string } | undefined>)[EARLY_SERVER];
+if (adopted) listen(adopted.token, adopted.early);
+else if ((workerData as { prewarm?: boolean } | null)?.prewarm) listen(randomBytes(32).toString('hex'));
 else begin(workerData as WorkerInit);

@@ -1,20 +1,24 @@
 // A spare ingest worker started at the very beginning of `build-diag run` (src/cli/entry.ts),
 // before the CLI bundle is even compiled: a worker thread takes tens of milliseconds to boot
 // and load its script, and the build cannot be started before its receiver listens. The
-// spare starts listening as soon as it has booted, with a bearer token of its own that it
-// announces in its `listening` message (kept here until the session takes the spare). The
-// session (pipeline.ts) takes it, adopts its token and sends its settings as `init`; without
-// a spare it starts a worker itself.
+// spare runs ingest-spare.ts, which listens as soon as the thread has booted, with a bearer
+// token of its own that it announces in its `listening` message (kept here until the session
+// takes the spare), and then loads the ingest worker, which adopts the server. The session
+// (pipeline.ts) takes the spare, adopts its token and sends its settings as `init`; without a
+// spare it starts a worker itself.
 // Only node built-ins here: the CLI's tiny entry bundles this file.
 import { Worker } from 'node:worker_threads';
 
 const KEY = Symbol.for('build-diagnostics.ingest-worker-spare');
+/** In the spare's thread: `{early, token}` of the server ingest-spare.ts started. */
+export const EARLY_SERVER = Symbol.for('build-diagnostics.ingest-worker-early-server');
 
 /** The spare's `listening` message, or why it never came. */
 export type SpareListening = { t: 'listening'; url: string; port: number; token: string } | string;
 
 interface Spare {
   worker: Worker;
+  /** The ingest worker script it loads once it listens. */
   script: string;
   dead: boolean;
   listening: Promise<SpareListening>;
@@ -22,12 +26,12 @@ interface Spare {
 
 type WithSpare = typeof globalThis & { [KEY]?: Spare };
 
-/** Starts a worker on `script` that listens and waits for its settings (an `init` message).
- * It does not keep the process alive until taken. Failing to start is not an error: the
- * session starts one itself. */
-export function prewarmIngestWorker(script: string): void {
+/** Starts a worker on `spareScript` that listens, loads the ingest worker `script` and waits
+ * for its settings (an `init` message). It does not keep the process alive until taken.
+ * Failing to start is not an error: the session starts one itself. */
+export function prewarmIngestWorker(spareScript: string, script: string): void {
   try {
-    const worker = new Worker(script, { workerData: { prewarm: true } });
+    const worker = new Worker(spareScript, { workerData: { prewarm: true } });
     let settle: (l: SpareListening) => void = () => undefined;
     const listening = new Promise<SpareListening>((r) => (settle = r));
     const spare: Spare = { worker, script, dead: false, listening };
