@@ -113,9 +113,10 @@ function begin(settings: WorkerInit): void {
   init = settings;
   preparer = new RequestPreparer(init.options);
   settled();
-  if (!receiver && !starting) listen(init.token);
+  if (!starting) listen(init.token);
 }
 
+/** Set once listen() is called: a spare listens before its settings arrive. */
 let starting = false;
 function listen(token: string, early?: EarlyServer): void {
   starting = true;
