@@ -43,16 +43,6 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
-  // The CLI's spare ingest worker: listens first, then loads dist/ingest-worker.js beside it
-  // (src/launch/session/ingest-spare.ts; node builtins only).
-  {
-    ...common,
-    entryPoints: ['src/launch/session/ingest-spare.ts'],
-    outfile: 'dist/ingest-spare.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-  },
   // The session's ingest worker (src/launch/session/pipeline.ts), loaded from beside the
   // bundle that starts it: dist/cli.js and dist/extension.js.
   {

@@ -79,11 +79,10 @@ export async function packageExtension({ skipBuild = false } = {}) {
   const main = `extension/${String(pkg.main ?? '').replace(/^\.\//, '')}`;
   // The lazy bundles (dist/lazy/*.js, scripts/lazy-bundles.mjs) are loaded on first use: a
   // package without them activates and then fails at the first run. The session's ingest
-  // worker (dist/ingest-worker.js) is started from beside main; the packaged CLI (dist/cli.js)
-  // starts its spare through dist/ingest-spare.js.
+  // worker (dist/ingest-worker.js) is started from beside main and beside the packaged CLI.
   const { LAZY } = await import('../lazy-bundles.mjs');
   const lazyFiles = Object.values(LAZY).map((name) => `extension/dist/lazy/${name}.js`);
-  for (const needed of ['extension/package.json', main, 'extension/dist/ingest-worker.js', 'extension/dist/ingest-spare.js', ...lazyFiles]) {
+  for (const needed of ['extension/package.json', main, 'extension/dist/ingest-worker.js', ...lazyFiles]) {
     if (!entries.includes(needed)) {
       rmSync(tmp, { force: true });
       throw new Error(`the .vsix lacks ${needed} (check .vscodeignore and the build). It has:\n${entries.join('\n')}`);

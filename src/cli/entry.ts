@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { codeCacheDir, loadWithCodeCache } from './codeCache.js';
 import { prewarmIngestWorker } from '../launch/session/workerSpare.js';
 
-// A run needs its ingest worker before the build can start: boot it while the CLI loads.
-if (process.argv[2] === 'run') prewarmIngestWorker(join(__dirname, 'ingest-spare.js'), join(__dirname, 'ingest-worker.js'));
+// A run's ingest worker boots while the CLI loads, not while the build does.
+if (process.argv[2] === 'run') prewarmIngestWorker(join(__dirname, 'ingest-worker.js'));
 
 loadWithCodeCache(join(__dirname, 'cli-main.js'), codeCacheDir(process.env), module);

@@ -214,17 +214,16 @@ export class BuildSession {
 
     this.bundle = BundleWriter.create(this.bundleDir, this.info, { fs: this.opts.bundleFs, onError: (m) => this.warn(m) });
     this.ingest.bundle = this.bundle;
-    let token = randomBytes(32).toString('hex');
+    const token = randomBytes(32).toString('hex');
     let rootIds: { traceId: string; spanId: string };
     let rootStartMs: number;
     try {
       const sink = (exp: ReceivedExport) => this.ingest.export(exp.signal, exp.request);
       if (this.opts.forward) this.ingest.forwarder = new (forwarding().Forwarder)(this.opts.forward, (m) => this.emit({ type: 'warning', message: m }));
-      // The run's receiver runs in the ingest worker (session/pipeline.ts).
+      // The run's receiver runs in the ingest worker (session/pipeline.ts), behind a front
+      // that listens here at once: the build does not wait for the worker's boot.
       this.ingest.onWarning = (m) => this.warn(m);
       this.receiver = await this.ingest.startReceiver(token);
-      // A spare worker (the CLI's) was listening before this session, with a token of its own.
-      token = this.ingest.bearerToken;
       if (this.opts.protocol === 'grpc') this.grpc = await grpcReceiver().startGrpcReceiver({ token, onExport: sink });
       await this.extras.listenOnDefaultPorts(this.opts.defaultPorts, sink);
       // The root span's ids now, the span itself (and the OTel SDK) once the build is started.

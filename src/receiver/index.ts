@@ -34,13 +34,12 @@ import type { AddressInfo } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TelemetryBatch } from '../core/model.js';
 // Not the otlp barrel: the decoders and encoders (and protobufjs) load with the first
-// request, not while the receiver starts (the CLI waits for it before starting the build).
+// request, not while the receiver starts.
 import { OtlpDecodeError, type OtlpRequest, type OtlpSignal } from '../core/otlp/types.js';
 import { RpcCode } from '../core/otlp/rpcCode.js';
 import { normalize } from '../core/otlp/normalize.js';
 import { rejectionMessage } from '../core/otlp/rejection.js';
 import { lazy } from '../core/lazy.js';
-import { SERVER_OPTIONS, type EarlyServer } from './early.js';
 import { BadBodyEncoding, BodyTooLarge, ClientGone, ReceiverBusy, readBodyChunks, type InflightBudget } from './body.js';
 
 const codec = lazy(() => ({
@@ -75,9 +74,6 @@ export interface ReceiverOptions {
   onBody?: (raw: { signal: OtlpSignal; encoding: Encoding; chunks: Uint8Array[] }) => Promise<{ rejectedItems: number; message: string }>;
   /** Called for every request answered with a non-200 status. */
   onRejected?: (info: { status: number; message: string; path: string }) => void;
-  /** A server that listens already (src/receiver/early.ts; `host` and `port` are then
-   * ignored): the receiver adopts it and serves what it held. */
-  early?: EarlyServer;
   /** Default true. false = no bearer-token check: only for the default-port listener
    * (src/receiver/defaultPorts.ts), where a sender cannot know our token; `admit` decides. */
   requireToken?: boolean;
@@ -115,6 +111,8 @@ const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 
 /** After a 413 we keep discarding what the client still sends (so it can read our
  * answer) for at most this long, then drop the connection. */
 const DRAIN_MS = 3000;
+/** Slow or stuck clients are cut off; idle keep-alive connections are closed after 5 s. */
+const SERVER_OPTIONS = { requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 } as const;
 
 type Encoding = 'protobuf' | 'json';
 
@@ -262,28 +260,20 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       if (!res.headersSent) res.destroy();
     });
   };
-  const early = opts.early;
-  const server: Server = early?.server ?? createServer(SERVER_OPTIONS, onRequest);
+  const server: Server = createServer(SERVER_OPTIONS, onRequest);
   // A malformed request line or headers: answer 400 and close rather than crash.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 
-  if (early) {
-    // Listening already: take over from the listener that held requests, then serve those.
-    server.off('request', early.hold);
-    server.on('request', onRequest);
-    for (const [req, res] of early.held.splice(0)) onRequest(req, res);
-  } else {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
     });
-  }
+  });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;

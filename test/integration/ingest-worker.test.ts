@@ -59,8 +59,24 @@ async function setup(limits: { maxSpans?: number } = {}) {
   return { store, ingest, warnings, receiver, send, finish };
 }
 
+test('the run\'s address answers at once: a request sent before the worker listens is held by the front, then kept', async () => {
+  const t = await setup();
+  const pipeline = t.ingest['pipeline'];
+  // startReceiver resolved with the front's address; the worker is still booting.
+  assert.equal(t.ingest.usesWorker, false);
+  assert.equal(pipeline['port'], 0);
+  const res = await t.send(spans(0, 5));
+  assert.equal(res.status, 200);
+  assert.equal(t.ingest.usesWorker, true);
+  assert.notEqual(pipeline['port'], t.receiver.port, 'the worker listens on a port of its own, behind the front');
+  assert.equal(t.store.spans.length, 5);
+  assert.equal((await t.finish()).length, 1);
+  assert.deepEqual(t.warnings, []);
+});
+
 test('the receiver runs in the worker: requests are stored in arrival order, in slices, and answered after', async () => {
   const t = await setup();
+  await t.ingest.settled();
   assert.equal(t.ingest.usesWorker, true);
   // More spans than one slice, so a request is stored over several turns.
   const n = SLICE_ITEMS * 2 + 7;
@@ -120,7 +136,7 @@ test('a worker that dies: a warning, the receiver goes on at the same address in
   assert.equal((await t.send(spans(0, 300))).status, 200);
   const pipeline = t.ingest['pipeline'];
   await pipeline['worker']!.terminate();
-  // The warning, and the in-thread receiver listening again on the same port.
+  // The warning, and the in-thread receiver listening behind the same front.
   for (let i = 0; i < 100 && !(pipeline['local'] && t.warnings.length > 0); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(t.ingest.usesWorker, false);
   assert.match(t.warnings.join('\n'), /ingest worker stopped .*main thread/);
@@ -132,40 +148,36 @@ test('a worker that dies: a warning, the receiver goes on at the same address in
   assert.equal(lines.length, 2);
 });
 
-test('a spare worker listens as soon as it boots, with a token of its own; a request before its settings is held, then kept', { timeout: 30_000 }, async () => {
-  // The built spare (dist/ingest-spare.js, which listens and then loads dist/ingest-worker.js)
-  // as the CLI's entry starts it: no settings yet.
-  const w = new Worker(join(__dirname, '..', '..', 'dist', 'ingest-spare.js'), { workerData: { prewarm: true } });
+test('a spare worker waits for its settings, then listens with their token and keeps what it is sent', { timeout: 30_000 }, async () => {
+  // The built worker as the CLI's entry starts it (workerSpare.ts): no settings yet.
+  const w = new Worker(join(__dirname, '..', '..', 'dist', 'ingest-worker.js'), { workerData: { prewarm: true } });
   try {
     const heads: HeadMessage[] = [];
-    const listening = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-      w.on('message', (m: WorkerOut) => {
-        if (m.t === 'listening') resolve(m);
-        else if (m.t === 'head') {
-          heads.push(m);
-          w.postMessage({ t: 'done', id: m.id } satisfies WorkerIn);
-        }
-      });
-      w.once('error', reject);
+    const messages: WorkerOut[] = [];
+    let listening: (m: { port: number }) => void = () => undefined;
+    const listens = new Promise<{ port: number }>((r) => (listening = r));
+    w.on('message', (m: WorkerOut) => {
+      messages.push(m);
+      if (m.t === 'listening') listening(m);
+      else if (m.t === 'head') {
+        heads.push(m);
+        w.postMessage({ t: 'done', id: m.id } satisfies WorkerIn);
+      }
     });
-    assert.match(listening.token, /^[0-9a-f]{64}$/);
-    const headers = { Authorization: `Bearer ${listening.token}`, 'Content-Type': 'application/json' };
-    assert.equal((await post(listening.url, '/v1/traces', { headers: { ...headers, Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(spans(0, 1)) })).status, 401);
-    // Before the settings: held, not answered.
-    let answered = false;
-    const early = post(listening.url, '/v1/traces', { headers, body: JSON.stringify(spans(1, 3)) }).then((r) => ((answered = true), r));
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(answered, false);
-    assert.equal(heads.length, 0);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(messages, [], 'a spare says nothing before its settings');
     const channel = new MessageChannel();
     const slices: unknown[] = [];
     channel.port1.on('message', (m: unknown) => slices.push(m));
-    const init = { options: {}, withRequest: false, sliceItems: SLICE_ITEMS, token: 'not-used-by-a-spare', data: channel.port2 };
+    const init = { options: {}, withRequest: false, sliceItems: SLICE_ITEMS, token: TOKEN, data: channel.port2 };
     w.postMessage({ t: 'init', init } satisfies WorkerIn, [channel.port2]);
-    const res = await early;
+    const url = `http://127.0.0.1:${(await listens).port}`;
+    const wrong = await post(url, '/v1/traces', { headers: { ...JSON_HEADERS, Authorization: 'Bearer not-the-token' }, body: JSON.stringify(spans(0, 1)) });
+    assert.equal(wrong.status, 401);
+    const res = await post(url, '/v1/traces', { headers: JSON_HEADERS, body: JSON.stringify(spans(1, 3)) });
     assert.equal(res.status, 200);
     assert.equal(heads.length, 1);
-    assert.deepEqual(heads[0]!.counts.spans, 3);
+    assert.equal(heads[0]!.counts.spans, 3);
     assert.equal(slices.length, 1);
     channel.port1.close();
   } finally {
@@ -174,7 +186,7 @@ test('a spare worker listens as soon as it boots, with a token of its own; a req
 });
 
 test('build-diag run boots its ingest worker before loading the CLI bundle (one worker, the spare) and the build\'s telemetry goes through it', { timeout: 60_000 }, async () => {
-  const tmp = tempDir('bd-spare-');
+  const tmp = tempDir('bd-worker-');
   try {
     // Observe (not replace) worker creation in the CLI process: a preload that logs each one.
     const preload = join(tmp.path, 'count-workers.cjs');
@@ -192,7 +204,7 @@ test('build-diag run boots its ingest worker before loading the CLI bundle (one 
     assert.equal(JSON.parse(r.stdout).outcome, 'success');
     assert.ok(bundleSpans(out).some((s) => s.serviceName !== 'build-diagnostics'), 'the build\'s spans are in the bundle');
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { warnings?: string[] };
-    assert.ok(!(info.warnings ?? []).some((w) => /ingest worker/.test(w)), JSON.stringify(info.warnings));
+    assert.ok(!(info.warnings ?? []).some((w) => /ingest worker|receiver/.test(w)), JSON.stringify(info.warnings));
   } finally {
     tmp.cleanup();
   }

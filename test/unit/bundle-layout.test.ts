@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,14 +75,9 @@ test('the CLI starts without the OTel SDK, gRPC, forwarding or the config-file p
   // dist/cli.js is only the entry that boots the spare ingest worker and loads the CLI
   // through the code cache: node builtins only.
   const entry = await inputs('src/cli/entry.ts', 'dist/cli.js');
-  assert.deepEqual(entry.files.filter((f) => !f.startsWith('src/cli/')), ['src/launch/session/workerSpare.ts']);
+  assert.deepEqual(entry.files.sort(), ['src/cli/codeCache.ts', 'src/cli/entry.ts', 'src/launch/session/workerSpare.ts']);
   assert.match(entry.text, /ingest-worker\.js/);
-  assert.match(entry.text, /ingest-spare\.js/);
   assert.match(entry.text, /cli-main\.js/);
-  // The spare worker listens before the ingest worker's code is compiled: its own script is
-  // the listener and node builtins only.
-  const spare = await inputs('src/launch/session/ingest-spare.ts', 'dist/ingest-spare.js');
-  assert.deepEqual(spare.files.sort(), ['src/launch/session/ingest-spare.ts', 'src/launch/session/workerSpare.ts', 'src/receiver/early.ts']);
 });
 
 test('until the build is started, the CLI evaluates no schema, decoder, analysis or report module', () => {
@@ -124,14 +119,17 @@ test('until the build is started, the CLI evaluates no schema, decoder, analysis
 });
 
 test('the ingest worker listens before it has evaluated a decoder, an encoder or protobufjs', async () => {
-  // A spare worker from the sources (tsx), as the CLI's entry starts it: once it listens, the
-  // modules it has evaluated. The decoders load with the first request.
+  // The worker from the sources (tsx), as the session starts it: once it listens, the modules
+  // it has evaluated. Requests wait for it (the front holds them); the decoders load with the
+  // first request.
   const code =
     `require(${JSON.stringify(require.resolve('tsx/cjs'))});\n` +
     `require(${JSON.stringify(join(ROOT, 'src', 'launch', 'session', 'ingest-worker.ts'))});\n` +
     "const { parentPort } = require('node:worker_threads');\n" +
     "parentPort.on('message', (m) => { if (m && m.t === 'modules?') parentPort.postMessage({ t: 'modules', list: Object.keys(require.cache) }); });\n";
-  const w = new Worker(code, { eval: true, workerData: { prewarm: true } });
+  const channel = new MessageChannel();
+  const workerData = { options: {}, withRequest: false, sliceItems: 128, token: 't', data: channel.port2 };
+  const w = new Worker(code, { eval: true, workerData, transferList: [channel.port2] });
   try {
     const list = await new Promise<string[]>((resolve, reject) => {
       w.on('message', (m: { t: string; list?: string[] }) => {
@@ -146,6 +144,7 @@ test('the ingest worker listens before it has evaluated a decoder, an encoder or
       assert.ok(!isLoaded(later), `${later} is evaluated before the worker listens`);
     }
   } finally {
+    channel.port1.close();
     await w.terminate();
   }
 });

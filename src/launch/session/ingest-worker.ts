@@ -4,15 +4,14 @@
 // (RequestPreparer) and normalization into the model, posted in slices of at most
 // `sliceItems` items on the data port, which the main thread reads one slice per turn.
 // Protocol with the main thread:
-//   out: listening {url, port, token} once; per request, its slices {id, batch} on the data port,
+//   out: listening {port} once; per request, its slices {id, batch} on the data port,
 //        then head {id, signal, counts, own, line, slices, stats[, request]}; synced; closed
-//   in:  root {root} · room {room} · done {id}: answer the request · sync · close
+//   in:  init {init} (a spare's settings) · root {root} · room {room} · done {id}: answer the request · sync · close
 // A body that does not decode is answered 400 here and never reaches the main thread. A
 // request the run's caps are sure to refuse (beyond the room the main thread last reported)
 // is only decoded and counted.
 // The thread runs at a lower scheduling priority where the OS allows (Linux): on a busy
 // machine the host's main thread, not this one, gets the CPU first.
-import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,16 +21,12 @@ import { rejectionMessage } from '../../core/otlp/rejection.js';
 import type { OtlpSignal } from '../../core/otlp/types.js';
 import { beyondRoom, type BudgetRoom } from '../../core/safety/limits.js';
 import { startReceiver, type Receiver } from '../../receiver/index.js';
-import type { EarlyServer } from '../../receiver/early.js';
-import { EARLY_SERVER } from './workerSpare.js';
 import { joinChunks, nextSlice, RequestPreparer } from './prepare.js';
 import type { ExportOutcome, HeadMessage, WorkerIn, WorkerInit, WorkerOut } from './pipeline.js';
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.js runs as a worker thread');
-// Started with its settings, or as a spare (workerSpare.ts) that receives them as `init`. A
-// spare listens at once, with a token of its own that it announces: the CLI starts the build
-// as soon as this thread listens, so its boot is on the path to the build's start.
+// Started with its settings, or as a spare (workerSpare.ts) that gets them as `init`.
 let init: WorkerInit;
 let preparer: RequestPreparer;
 let room: BudgetRoom | undefined;
@@ -103,35 +98,21 @@ function lowerPriority(): void {
   }
 }
 
-/** Resolves once the settings are known: a spare may be asked before (in practice the build
- * cannot know the token before the session has sent them, but nothing relies on that). */
-let settled: () => void = () => undefined;
-const ready = new Promise<void>((r) => (settled = r));
-
 function begin(settings: WorkerInit): void {
   if (init) return;
   init = settings;
   preparer = new RequestPreparer(init.options);
-  settled();
-  if (!starting) listen(init.token);
-}
-
-/** Set once listen() is called: a spare listens before its settings arrive. */
-let starting = false;
-function listen(token: string, early?: EarlyServer): void {
-  starting = true;
   startReceiver({
-    token,
-    early,
+    token: init.token,
     onExport: () => {
       throw new Error('unreachable: onBody takes every request');
     },
-    onBody: (raw) => (init ? handle(raw.signal, raw.encoding, raw.chunks) : ready.then(() => handle(raw.signal, raw.encoding, raw.chunks))),
+    onBody: (raw) => handle(raw.signal, raw.encoding, raw.chunks),
   }).then(
     (r) => {
       receiver = r;
-      if (!early) post({ t: 'listening', url: r.url, port: r.port, token });
-      // Only now: until it listens, this thread is on the path to the build's start.
+      post({ t: 'listening', port: r.port });
+      // Only now: until it listens, the requests the front holds wait for this thread.
       lowerPriority();
     },
     (e: unknown) => {
@@ -140,9 +121,4 @@ function listen(token: string, early?: EarlyServer): void {
   );
 }
 
-// A spare's server listens already (ingest-spare.ts), and it has said so; a spare started
-// on this script directly listens now.
-const adopted = (globalThis as Record<symbol, { early: EarlyServer; token: string } | undefined>)[EARLY_SERVER];
-if (adopted) listen(adopted.token, adopted.early);
-else if ((workerData as { prewarm?: boolean } | null)?.prewarm) listen(randomBytes(32).toString('hex'));
-else begin(workerData as WorkerInit);
+if (!(workerData as { prewarm?: boolean } | null)?.prewarm) begin(workerData as WorkerInit);

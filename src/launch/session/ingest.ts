@@ -69,11 +69,6 @@ export class RunIngest implements PipelineSink {
     return this.pipeline.startReceiver(token, { options: this.options, withRequest: this.forwarder !== undefined });
   }
 
-  /** The token the receiver checks once started: `token`, or a spare worker's own. */
-  get bearerToken(): string {
-    return this.pipeline.bearerToken;
-  }
-
   get usesWorker(): boolean {
     return this.pipeline.usesWorker;
   }

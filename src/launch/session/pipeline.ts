@@ -1,6 +1,8 @@
 // The session's ingest pipeline: keeps the receiver and the per-request CPU work off the
 // host's main thread (the editor's extension host, or the CLI), which must never stutter
-// while a build floods it. A worker thread (ingest-worker.ts) runs the run's OTLP/HTTP
+// while a build floods it. The run's port is the front's (receiver/front.ts), which listens on
+// this thread at once and relays the bytes to the receiver behind it, so the build is started
+// without waiting for the worker's boot. A worker thread (ingest-worker.ts) runs the run's OTLP/HTTP
 // receiver and prepares each request (decode, safety policy, bundle line, normalize); the
 // bodies never reach this thread, whose heap would otherwise be collected again and again
 // for them. This thread only does the cheap steps, in arrival order, one step per
@@ -16,7 +18,7 @@
 // Fallback: when the worker cannot start, the receiver runs here and each request is done
 // in-thread (RunIngest's synchronous path), still one per turn. When the worker dies, a
 // warning says so, the requests it had handed over are finished from the data port, and a
-// receiver on the same port takes over here (exporters retry what was cut off).
+// receiver here takes over behind the same front (exporters retry what was cut off).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -26,9 +28,10 @@ import type { TelemetryBatch } from '../../core/model.js';
 import type { BudgetRoom, CaptureLimits, ItemCounts } from '../../core/safety/limits.js';
 import type { RedactionConfig } from '../../core/safety/redact.js';
 import type { Receiver } from '../../receiver/index.js';
+import { startFront, type ReceiverFront } from '../../receiver/front.js';
+import { takeSpareWorker } from './workerSpare.js';
 import { lazy } from '../../core/lazy.js';
 import type { PolicyStats, RootSpanId } from './prepare.js';
-import { takeSpareWorker } from './workerSpare.js';
 
 // The in-thread receiver (and with it the decoders) loads only if the worker cannot start.
 const receiverModule = lazy(() => require('../../receiver/index.js') as typeof import('../../receiver/index.js'));
@@ -85,8 +88,7 @@ export interface HeadMessage {
 
 export type WorkerOut =
   | HeadMessage
-  /** `token`: the bearer token it checks (a spare's own, see workerSpare.ts). */
-  | { t: 'listening'; url: string; port: number; token: string }
+  | { t: 'listening'; port: number }
   | { t: 'synced' }
   | { t: 'closed' };
 
@@ -131,7 +133,9 @@ export class IngestPipeline {
   private worker: Worker | undefined;
   private data: MessagePort | undefined;
   private local: Receiver | undefined;
-  private url = '';
+  private front: ReceiverFront | undefined;
+  /** Resolves once a receiver listens behind the front (or none can). */
+  private ready: Promise<void> = Promise.resolve();
   private port = 0;
   private token = '';
   private readonly queue: Pending[] = [];
@@ -145,29 +149,37 @@ export class IngestPipeline {
 
   constructor(private readonly sink: PipelineSink) {}
 
-  /** The run's OTLP/HTTP receiver: in the worker, or here when the worker cannot start. */
+  /** The run's OTLP/HTTP receiver, behind its front (receiver/front.ts): resolves as soon as
+   * the front listens; the receiver starts behind it, in the worker or, when the worker cannot
+   * start, here. */
   async startReceiver(token: string, init: Omit<WorkerInit, 'sliceItems' | 'token' | 'data'>): Promise<Receiver> {
     this.token = token;
-    const started = await this.startWorker({ ...init, token });
-    if (typeof started === 'string') {
-      this.sink.warn(`telemetry is received and decoded on the main thread: the ingest worker cannot start (${started})`);
-      this.local = await this.localReceiver(0);
-      this.url = this.local.url;
-      this.port = this.local.port;
-    }
+    const front = await startFront();
+    this.front = front;
+    this.ready = this.startWorker({ ...init, token }).then(async (failed) => {
+      if (failed === undefined) return front.forwardTo(this.port);
+      this.sink.warn(`telemetry is received and decoded on the main thread: the ingest worker cannot start (${failed})`);
+      await this.startLocal();
+    });
     return {
-      url: this.url,
-      port: this.port,
+      url: front.url,
+      port: front.port,
       close: () => this.closeReceiver(),
       stats: () => this.local?.stats() ?? { accepted: 0, rejected: 0 },
       load: () => this.local?.load() ?? { inflightBytes: 0, peakInflightBytes: 0, busy: 0 },
     };
   }
 
-  /** The bearer token the receiver checks: the one given to startReceiver, or a spare
-   * worker's own (it was listening before the session existed). */
-  get bearerToken(): string {
-    return this.token;
+  /** The receiver here, behind the front (the worker cannot start, or died). */
+  private async startLocal(): Promise<void> {
+    try {
+      this.local = await this.localReceiver();
+      this.port = this.local.port;
+      this.front?.forwardTo(this.port);
+    } catch (e) {
+      this.sink.warn(`the run's receiver could not be started: ${e instanceof Error ? e.message : String(e)}; the build's telemetry is refused`);
+      this.front?.refuse();
+    }
   }
 
   get usesWorker(): boolean {
@@ -181,6 +193,7 @@ export class IngestPipeline {
 
   /** Resolves when every request received so far is stored (or refused). */
   async idle(): Promise<void> {
+    await this.ready;
     if (this.worker) await this.ask({ t: 'sync' }, 'synced');
     if (this.queue.length === 0) return;
     await new Promise<void>((r) => this.idleWaiters.push(r));
@@ -204,12 +217,11 @@ export class IngestPipeline {
     if (typeof where === 'string') return where;
     const channel = new MessageChannel();
     const workerData: WorkerInit = { ...init, sliceItems: SLICE_ITEMS, data: channel.port2 };
-    // A spare started at the CLI's start is already booted: it gets its settings by message.
-    // It listens already, or soon, with a token of its own (workerSpare.ts).
+    // A spare started at the CLI's start has booted already: it gets its settings by message.
     const spare = where.eval ? undefined : takeSpareWorker(where.script);
     let w: Worker;
     try {
-      w = spare?.worker ?? new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
+      w = spare ?? new Worker(where.script, { eval: where.eval, workerData, transferList: [channel.port2] });
     } catch (e) {
       channel.port1.close();
       return e instanceof Error ? e.message : String(e);
@@ -222,8 +234,8 @@ export class IngestPipeline {
       w.once('error', (e) => resolve(e instanceof Error ? e.message : String(e)));
       w.once('exit', (code) => resolve(`it exited with code ${code}`));
     });
-    if (spare) spare.worker.postMessage({ t: 'init', init: workerData } satisfies WorkerIn, [channel.port2]);
-    const r = await (spare ? Promise.race([spare.listening, listening]) : listening);
+    if (spare) spare.postMessage({ t: 'init', init: workerData } satisfies WorkerIn, [channel.port2]);
+    const r = await listening;
     if (typeof r === 'string') {
       channel.port1.close();
       void w.terminate();
@@ -231,9 +243,7 @@ export class IngestPipeline {
     }
     this.worker = w;
     this.data = channel.port1;
-    this.url = r.url;
     this.port = r.port;
-    this.token = r.token;
     w.on('error', (e) => void this.lost(w, e instanceof Error ? e.message : String(e)));
     w.on('exit', (code) => void this.lost(w, `it exited with code ${code}`));
     if (this.root) this.post({ t: 'root', root: this.root });
@@ -246,10 +256,9 @@ export class IngestPipeline {
     return undefined;
   }
 
-  private localReceiver(port: number): Promise<Receiver> {
+  private localReceiver(): Promise<Receiver> {
     return receiverModule().startReceiver({
       token: this.token,
-      port,
       onExport: () => {
         throw new Error('unreachable: onBody takes every request');
       },
@@ -284,10 +293,12 @@ export class IngestPipeline {
   }
 
   private async closeReceiver(): Promise<void> {
-    await this.ask({ t: 'close' }, 'closed');
+    await this.ready;
     const local = this.local;
     this.local = undefined;
-    await local?.close();
+    const behind = Promise.all([this.ask({ t: 'close' }, 'closed'), local?.close()]);
+    await this.front?.close(behind);
+    this.front = undefined;
   }
 
   private async lost(w: Worker, why: string): Promise<void> {
@@ -300,11 +311,7 @@ export class IngestPipeline {
     this.schedule();
     // A stuck worker still holds the port until it is gone.
     await w.terminate().catch(() => undefined);
-    try {
-      this.local = await this.localReceiver(this.port);
-    } catch (e) {
-      this.sink.warn(`the run's receiver could not be restarted on port ${this.port}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    if (this.front) await this.startLocal();
   }
 
   private onMessage(m: WorkerOut): void {
