@@ -9,7 +9,7 @@ import { RunStore } from '../core/store.js';
 import type { RunInfo } from '../core/run.js';
 import { importArtifactFiles } from './artifacts.js';
 import { REPORT_JSON, REPORT_MD, describe, writeAtomic } from './writer.js';
-import { warmHtmlAssets, writeHtmlReport } from './html.js';
+import { renderHtmlReport, warmHtmlAssets, writeHtmlReport } from './html.js';
 import { buildSnapshot } from '../protocol/snapshot.js';
 
 /** What the reports of a run read besides the run (the app inlined in report.html), read
@@ -19,6 +19,21 @@ export function prepareReports(): void {
     warmHtmlAssets();
   } catch {
     // reported by writeReports, which tries again
+  }
+}
+
+/** Builds every report of the run so far once and throws the result away, so that the end of
+ * the run finds the builders' code compiled and warm: the session calls this while the build
+ * runs, when the store is still small, and the reports at the end (which the user waits for)
+ * take about half as long. Writes nothing. */
+export function rehearseReports(input: WriteReportsInput): void {
+  const report = composeReport(input);
+  JSON.stringify(report, null, 2);
+  withLinks(renderMarkdown(report), input.run.links);
+  try {
+    renderHtmlReport(buildSnapshot(input.store, input.run, report).snapshot);
+  } catch {
+    // the app is not built: writeReports says so at the end
   }
 }
 

@@ -46,6 +46,9 @@ const reports = lazy(() => require('../bundle/reports.js') as typeof import('../
 /** How long after the build's start its root span (and the SDK) is created: past the
  * build's own start-up. Its start time is the recorded one in any case. */
 const ROOT_SPAN_DELAY_MS = 1000;
+/** The reports are rehearsed at that moment (bundle/reports.ts) only on a store this small:
+ * the point is warm code, not figures, and a flood must not pay for it. */
+const REHEARSAL_MAX_ITEMS = 20_000;
 
 export interface SessionOptions {
   argv: string[];
@@ -281,6 +284,9 @@ export class BuildSession {
         // takes the root span's own export).
         fromProto();
         reports().prepareReports();
+        if (this.store.spans.length + this.store.logs.length < REHEARSAL_MAX_ITEMS) {
+          reports().rehearseReports({ store: this.store, run: this.info, workspaceRoot: this.info.cwd, taskAttributes: this.opts.taskAttributes });
+        }
       } catch {
         // loaded again (and reported) when the reports are written
       }

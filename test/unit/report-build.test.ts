@@ -1,5 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rehearseReports, writeReports } from '../../src/bundle/reports.js';
+import type { RunInfo } from '../../src/core/run.js';
 import { ingestJsonLines } from '../../src/bundle/reader.js';
 import { logsToOtlp, spansToOtlp } from '../../src/core/otlp/index.js';
 import { buildReport } from '../../src/core/report/build.js';
@@ -71,5 +76,33 @@ describe('buildReport', () => {
     assert.equal(report.run.partial, true);
     assert.deepEqual(report.problems, []);
     assert.deepEqual(report.criticalPath, []);
+  });
+});
+
+describe('rehearseReports (the session runs it during the build)', () => {
+  test('writes nothing and changes nothing: the final reports equal those of a run never rehearsed', T, () => {
+    const batches = failingRunBatches();
+    const half = Math.ceil(batches.length / 2);
+    const rehearsed = new RunStore();
+    for (const b of batches.slice(0, half)) rehearsed.ingest(b, 0);
+    const running: RunInfo = { ...failingRunInfo(), outcome: 'running', endedAt: null, durationMs: null, exitCode: null };
+    const before = rehearsed.spans.length + rehearsed.logs.length + rehearsed.metrics.length;
+    rehearseReports({ store: rehearsed, run: running, workspaceRoot: ROOT });
+    assert.equal(rehearsed.spans.length + rehearsed.logs.length + rehearsed.metrics.length, before);
+    for (const b of batches.slice(half)) rehearsed.ingest(b, 0);
+
+    const dirs = [mkdtempSync(join(tmpdir(), 'bd-rehearsed-')), mkdtempSync(join(tmpdir(), 'bd-plain-'))];
+    try {
+      writeReports({ dir: dirs[0]! }, { store: rehearsed, run: failingRunInfo(), workspaceRoot: ROOT });
+      writeReports({ dir: dirs[1]! }, { store: failingRunStore(), run: failingRunInfo(), workspaceRoot: ROOT });
+      const files = dirs.map((d) => readdirSync(d).sort());
+      assert.deepEqual(files[0], files[1]);
+      assert.ok(files[0]!.includes('report.json') && files[0]!.includes('report.md'), files[0]!.join(', '));
+      // The HTML page's CSP nonce is new for every page.
+      const read = (d: string, f: string) => readFileSync(join(d, f), 'utf8').replace(/nonce(-|=")[A-Za-z0-9+/=]+/g, 'nonce$1N');
+      for (const f of files[0]!) assert.ok(read(dirs[0]!, f) === read(dirs[1]!, f), `${f} differs`);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
   });
 });
