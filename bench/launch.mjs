@@ -1,8 +1,13 @@
 // Launch overhead: wall time of the example build under `build-diag run` against the same
 // build with its exporters pointed at a discard endpoint (an HTTP server answering 200 to
-// everything, in this process), with the same OTel tuning variables the launcher sets.
+// everything, in this process), with the same OTel settings the launcher gives a build
+// (exporter selection, batching, sampler, protocol). What only build-diag adds — its bearer
+// token header, TRACEPARENT and the run id in OTEL_RESOURCE_ATTRIBUTES — is measured with it.
 // `--grace 0` (the grace period is a deliberate wait for late telemetry, not overhead);
-// the CLI run includes its start-up, the final report and the HTML report. Runs alternate;
+// the CLI run includes its start-up, the final report and the HTML report. Both processes
+// write into pipes that this process drains, as a CI runner or a terminal takes a build's
+// output (with /dev/null instead, Node writes synchronously to a file and never sets up a
+// stream: ~15 ms less for the build alone, a setting no real build runs in). Runs alternate;
 // medians of several. When the machine sets NODE_EXTRA_CA_CERTS (this one does, for its
 // proxy), the comparison is made a second time without it on both sides (see below).
 import { spawn } from 'node:child_process';
@@ -17,6 +22,9 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = join(repo, 'examples', 'semantic-pipeline', 'pipeline.mjs');
 const BUILD_ARGS = ['--scenario', 'ok', '--speed', '1'];
 const TUNING = {
+  OTEL_TRACES_EXPORTER: 'otlp',
+  OTEL_METRICS_EXPORTER: 'otlp',
+  OTEL_LOGS_EXPORTER: 'otlp',
   OTEL_TRACES_SAMPLER: 'parentbased_always_on',
   OTEL_BSP_SCHEDULE_DELAY: '500',
   OTEL_BLRP_SCHEDULE_DELAY: '500',
@@ -27,7 +35,9 @@ const TUNING = {
 function timed(args, env) {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
-    const c = spawn(process.execPath, args, { cwd: repo, env, stdio: 'ignore' });
+    const c = spawn(process.execPath, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.resume();
+    c.stderr.resume();
     c.on('error', reject);
     c.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t) / 1e6) : reject(new Error(`${args.join(' ')} exited ${code}`))));
   });
@@ -77,7 +87,7 @@ export async function benchLaunch({ reps = 7 } = {}) {
       target: '≤ 1.05',
       repetitions: reps,
       build: `examples/semantic-pipeline ${BUILD_ARGS.join(' ')}`,
-      note: 'build-diag run --grace 0; includes CLI start-up and the final reports (md/json/html); the environment as the bench found it',
+      note: 'build-diag run --grace 0; includes CLI start-up and the final reports (md/json/html); both write into pipes the bench drains; the environment as the bench found it',
       nodeStartMs: await nodeStartMs(baseEnv),
     };
     console.log(`  direct ${out.directMs} ms, under build-diag ${out.underBuildDiagMs} ms → ratio ${out.overheadRatio} (node -e 0: ${out.nodeStartMs} ms)`);
