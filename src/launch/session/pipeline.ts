@@ -9,7 +9,8 @@
 // event-loop turn:
 //   head  the run's caps admit or refuse the request; an admitted one has its prepared
 //         line appended to the bundle and its request handed to the forwarder;
-//   slice normalized items, at most SLICE_ITEMS per message, stored. The worker posts them
+//   slice normalized items, at most SLICE_ITEMS per message, stored (a request of one slice
+//         is admitted and stored in one step). The worker posts them
 //         on a port of their own that is read one message per turn (receiveMessageOnPort):
 //         a port with a listener has all its queued messages delivered in a single turn.
 // The worker answers the request after its last slice is stored ('done'), so an
@@ -345,26 +346,34 @@ export class IngestPipeline {
       this.inThread(p);
       return;
     }
+    // A request of a single slice is admitted and stored in the same turn (still a short
+    // step): one event-loop hop less before it is answered.
     if (p.admitted === undefined) {
       p.admitted = this.sink.admitPrepared(h);
       if (!p.admitted) this.tellRoom();
-    } else {
-      // Posted before the head, so it is there (also after the worker died); a refused
-      // request's slices are read and skipped.
-      const m = this.data && (receiveMessageOnPort(this.data)?.message as { id: number; batch: TelemetryBatch } | undefined);
-      if (!m || m.id !== h.id) {
-        this.sink.warn('the ingest worker lost part of a request');
-        this.done(p);
-        return;
-      }
-      p.taken++;
-      if (p.admitted) {
-        if (m.batch.spans.length > 0) reviveSpans(m.batch.spans);
-        this.sink.storeItems(m.batch);
-      }
-    }
+      if (h.slices === 1 && !this.takeSlice(p, h)) return;
+    } else if (!this.takeSlice(p, h)) return;
     if (p.taken >= h.slices) this.done(p);
     else this.schedule();
+  }
+
+  /** Reads the request's next slice and stores it if the request was admitted; false when it
+   * is missing (the request is then finished). */
+  private takeSlice(p: Pending, h: HeadMessage): boolean {
+    // Posted before the head, so it is there (also after the worker died); a refused
+    // request's slices are read and skipped.
+    const m = this.data && (receiveMessageOnPort(this.data)?.message as { id: number; batch: TelemetryBatch } | undefined);
+    if (!m || m.id !== h.id) {
+      this.sink.warn('the ingest worker lost part of a request');
+      this.done(p);
+      return false;
+    }
+    p.taken++;
+    if (p.admitted) {
+      if (m.batch.spans.length > 0) reviveSpans(m.batch.spans);
+      this.sink.storeItems(m.batch);
+    }
+    return true;
   }
 
   private tellRoom(): void {
