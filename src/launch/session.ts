@@ -46,9 +46,10 @@ const reports = lazy(() => require('../bundle/reports.js') as typeof import('../
 /** How long after the build's start its root span (and the SDK) is created: past the
  * build's own start-up. Its start time is the recorded one in any case. */
 const ROOT_SPAN_DELAY_MS = 1000;
-/** The reports are rehearsed at that moment (bundle/reports.ts) only on a store this small:
- * the point is warm code, not figures, and a flood must not pay for it. */
-const REHEARSAL_MAX_ITEMS = 20_000;
+/** The reports are rehearsed then (bundle/reports.ts) only while the run has at most this
+ * many items: the point is warm code, not figures, and its cost grows with the data (a few
+ * ms for a few hundred items; a flood's 20,000 held the thread for ~100 ms). */
+const REHEARSAL_MAX_ITEMS = 2_000;
 
 export interface SessionOptions {
   argv: string[];
@@ -279,21 +280,35 @@ export class BuildSession {
       } catch (e) {
         this.warn(`the build.invocation span could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
       }
+    };
+    let exited = false;
+    // What the end of the run needs, loaded and exercised now rather than after the build:
+    // the main thread's decoder (the root span's own export) and the report modules, then one
+    // discarded build of the reports (bundle/reports.ts, rehearseReports) while the run is
+    // still small. One part per event-loop turn: none holds the thread for long.
+    const warmEnd = (): void => {
+      if (exited) return;
       try {
-        // The end of the run needs these: loaded now rather than after the build (the decoder
-        // takes the root span's own export).
         fromProto();
         reports().prepareReports();
-        if (this.store.spans.length + this.store.logs.length < REHEARSAL_MAX_ITEMS) {
-          reports().rehearseReports({ store: this.store, run: this.info, workspaceRoot: this.info.cwd, taskAttributes: this.opts.taskAttributes });
-        }
       } catch {
-        // loaded again (and reported) when the reports are written
+        return; // loaded again (and reported) when the reports are written
       }
+      setImmediate(() => {
+        if (exited || this.store.spans.length + this.store.logs.length + this.store.metrics.length > REHEARSAL_MAX_ITEMS) return;
+        try {
+          reports().rehearseReports({ store: this.store, run: this.info, workspaceRoot: this.info.cwd, taskAttributes: this.opts.taskAttributes });
+        } catch {
+          // the real reports say what is wrong
+        }
+      });
     };
     // The OTel SDK (for the root span) and the report modules load a moment after the start,
     // not while the build boots (both would compete for the CPU), or at its end if sooner.
-    const warmUp = setTimeout(startRoot, ROOT_SPAN_DELAY_MS);
+    const warmUp = setTimeout(() => {
+      startRoot();
+      setImmediate(warmEnd);
+    }, ROOT_SPAN_DELAY_MS);
     const stdio = new StdioCapture(this.ingest, this.ownResource, this.opts.onOutput);
     stdio.attach('stdout', this.child.stdout);
     stdio.attach('stderr', this.child.stderr);
@@ -309,6 +324,7 @@ export class BuildSession {
     });
 
     const exit = await this.child.exited;
+    exited = true;
     clearTimeout(warmUp);
     startRoot();
     stdio.flush();
