@@ -1,6 +1,6 @@
 // Extension figures. The .vsix size is that of the package the e2e harness builds
-// (`node scripts/e2e/package.mjs` → .cache/e2e/build-diagnostics.vsix; built here when
-// missing). Activation time is an approximation: dist/extension.js loaded in a plain Node
+// (`node scripts/e2e/package.mjs` → .cache/e2e/build-diagnostics.vsix, built again on every
+// run). Activation time is an approximation: dist/extension.js loaded in a plain Node
 // process with the unit tests' recording `vscode` stand-in (test/unit/extension-fake-vscode.ts),
 // timing require() + activate() — the real host adds its own work around this, but what
 // our code costs on activation is measured. Median of several fresh processes.
@@ -22,7 +22,8 @@ export async function benchExtension({ reps = 7 } = {}) {
   const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('esbuild.mjs failed');
 
-  if (!existsSync(VSIX)) spawnSync(process.execPath, ['scripts/e2e/package.mjs'], { cwd: repo, stdio: 'inherit', timeout: 10 * 60_000 });
+  // Packaged again every time: a package left from an earlier build would give an old size.
+  spawnSync(process.execPath, ['scripts/e2e/package.mjs'], { cwd: repo, stdio: 'inherit', timeout: 10 * 60_000 });
   if (existsSync(VSIX)) {
     const st = statSync(VSIX);
     out.vsixBytes = st.size;
