@@ -3,9 +3,10 @@
 // Real worker, real sockets, real bundle files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RunStore } from '../../src/core/store.js';
 import type { OtlpRequest } from '../../src/core/otlp/index.js';
@@ -205,6 +206,38 @@ test('build-diag run boots its ingest worker before loading the CLI bundle (one 
     assert.ok(bundleSpans(out).some((s) => s.serviceName !== 'build-diagnostics'), 'the build\'s spans are in the bundle');
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { warnings?: string[] };
     assert.ok(!(info.warnings ?? []).some((w) => /ingest worker|receiver/.test(w)), JSON.stringify(info.warnings));
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('without its ingest worker (dist/ingest-worker.js missing) a run says so and receives on the main thread behind the same front', { timeout: 60_000 }, async () => {
+  const tmp = tempDir('bd-noworker-');
+  try {
+    // A copy of the built CLI without the worker's script: the spare cannot start and neither
+    // can the session's worker.
+    const dist = join(__dirname, '..', '..', 'dist');
+    const copy = join(tmp.path, 'dist');
+    cpSync(dist, copy, { recursive: true, filter: (src) => !src.endsWith('ingest-worker.js') && !src.includes(`${sep}webview`) });
+    assert.ok(!existsSync(join(copy, 'ingest-worker.js')));
+    const out = join(tmp.path, 'run');
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const c = spawn(process.execPath, [join(copy, 'cli.js'), 'run', '--json', '--out', out, '--grace', '1', '--', process.execPath, EXAMPLE, '--scenario', 'ok', '--speed', '0.2'], {
+        env: { ...process.env, CI: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      c.stdout.on('data', (d: Buffer) => (stdout += d));
+      c.stderr.on('data', (d: Buffer) => (stderr += d));
+      c.on('error', reject);
+      c.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).outcome, 'success');
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { warnings?: string[] };
+    assert.match((info.warnings ?? []).join('\n'), /received and decoded on the main thread: the ingest worker cannot start \(.*ingest-worker\.js is missing\)/);
+    assert.ok(bundleSpans(out).some((s) => s.serviceName !== 'build-diagnostics'), 'the build\'s spans are in the bundle');
   } finally {
     tmp.cleanup();
   }
