@@ -11,6 +11,7 @@ import { importArtifactFiles } from './artifacts.js';
 import { REPORT_JSON, REPORT_MD, describe, writeAtomic } from './writer.js';
 import { renderHtmlReport, warmHtmlAssets, writeHtmlReport } from './html.js';
 import { buildSnapshot } from '../protocol/snapshot.js';
+import type { RunSnapshot } from '../protocol/schema.js';
 
 /** What the reports of a run read besides the run (the app inlined in report.html), read
  * ahead: the session calls this while the build runs. Failures are left to writeReports. */
@@ -25,13 +26,11 @@ export function prepareReports(): void {
 /** Builds every report of the run so far once and throws the result away, so that the end of
  * the run finds the builders' code compiled and warm: the session calls this while the build
  * runs, when the store is still small, and the reports at the end (which the user waits for)
- * take about half as long. Writes nothing. */
+ * take about half as long. The same steps as writeReports; writes nothing. */
 export function rehearseReports(input: WriteReportsInput): void {
-  const report = composeReport(input);
-  JSON.stringify(report, null, 2);
-  withLinks(renderMarkdown(report), input.run.links);
+  const r = renderReports(input);
   try {
-    renderHtmlReport(buildSnapshot(input.store, input.run, report).snapshot);
+    renderHtmlReport(r.snapshot());
   } catch {
     // the app is not built: writeReports says so at the end
   }
@@ -63,12 +62,23 @@ export interface WrittenReports {
   htmlError?: string;
 }
 
-export function writeReports(sink: ReportSink, input: WriteReportsInput): WrittenReports {
+/** The report and its report.json and report.md texts; the HTML page's data on demand. */
+function renderReports(input: WriteReportsInput): { report: Report; json: string; md: string; snapshot: () => RunSnapshot } {
   const report = composeReport(input);
-  writeAtomic(join(sink.dir, REPORT_JSON), JSON.stringify(report, null, 2) + '\n');
-  writeAtomic(join(sink.dir, REPORT_MD), withLinks(renderMarkdown(report), input.run.links));
+  return {
+    report,
+    json: JSON.stringify(report, null, 2) + '\n',
+    md: withLinks(renderMarkdown(report), input.run.links),
+    snapshot: () => buildSnapshot(input.store, input.run, report).snapshot,
+  };
+}
+
+export function writeReports(sink: ReportSink, input: WriteReportsInput): WrittenReports {
+  const { report, json, md, snapshot } = renderReports(input);
+  writeAtomic(join(sink.dir, REPORT_JSON), json);
+  writeAtomic(join(sink.dir, REPORT_MD), md);
   try {
-    return { report, htmlPath: writeHtmlReport(sink.dir, buildSnapshot(input.store, input.run, report).snapshot) };
+    return { report, htmlPath: writeHtmlReport(sink.dir, snapshot()) };
   } catch (e) {
     return { report, htmlError: `report.html was not written: ${describe(e)}` };
   }
